@@ -1,0 +1,111 @@
+"""Run items: what a run generates, as plain data that history and clients can carry.
+
+The reference keeps the producing `Agent` object on each item; across a workflow boundary only
+its name survives, so items carry `agent_name`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from .models import TResponseInputItem, TResponseOutputItem
+
+RunItemType = Literal[
+    "message_output_item",
+    "tool_call_item",
+    "tool_call_output_item",
+    "handoff_call_item",
+    "handoff_output_item",
+    "reasoning_item",
+]
+
+
+class RunItem(BaseModel):
+    type: RunItemType
+    agent_name: str
+    raw_item: dict[str, Any]
+    output: Any = None
+    """For tool call outputs: the tool's return value before it was turned into text."""
+    source_agent: str | None = None
+    target_agent: str | None = None
+
+    def to_input_item(self) -> TResponseInputItem:
+        """The item as the next model call should see it."""
+        return dict(self.raw_item)
+
+
+class ItemHelpers:
+    @staticmethod
+    def input_to_new_input_list(input: str | list[TResponseInputItem]) -> list[TResponseInputItem]:
+        if isinstance(input, str):
+            return [{"role": "user", "content": input}]
+        return [dict(item) for item in input]
+
+    @staticmethod
+    def extract_last_text(message: TResponseOutputItem) -> str | None:
+        """The last output_text part of an assistant message; refusals are ignored."""
+        content = message.get("content")
+        if not content or not isinstance(content, list):
+            return None
+        last = content[-1]
+        if isinstance(last, dict) and last.get("type") == "output_text":
+            return last.get("text")
+        return None
+
+    @staticmethod
+    def text_message_output(item: RunItem) -> str:
+        return "".join(
+            part.get("text", "")
+            for part in item.raw_item.get("content") or []
+            if isinstance(part, dict) and part.get("type") == "output_text"
+        )
+
+    @classmethod
+    def text_message_outputs(cls, items: list[RunItem]) -> str:
+        return "".join(
+            cls.text_message_output(item) for item in items if item.type == "message_output_item"
+        )
+
+    @staticmethod
+    def tool_call_output_item(call_id: str, output: str) -> TResponseInputItem:
+        return {"type": "function_call_output", "call_id": call_id, "output": output}
+
+    @staticmethod
+    def stringify_tool_output(output: Any) -> str:
+        """Tool results reach the model as text; structured values become JSON."""
+        if isinstance(output, str):
+            return output
+        if isinstance(output, BaseModel):
+            return output.model_dump_json()
+        try:
+            return json.dumps(output)
+        except (TypeError, ValueError):
+            return str(output)
+
+
+def assistant_message(text: str, *, id: str = "msg") -> TResponseOutputItem:
+    """An assistant message output item carrying `text`."""
+    return {
+        "type": "message",
+        "id": id,
+        "role": "assistant",
+        "status": "completed",
+        "content": [{"type": "output_text", "text": text, "annotations": []}],
+    }
+
+
+def function_call(name: str, arguments: str | dict[str, Any], *, call_id: str) -> TResponseOutputItem:
+    """A function call output item; `arguments` may be given as a dict for convenience."""
+    if not isinstance(arguments, str):
+        arguments = json.dumps(arguments)
+    return {
+        "type": "function_call",
+        "id": f"fc_{call_id}",
+        "call_id": call_id,
+        "name": name,
+        "arguments": arguments,
+        "status": "completed",
+    }
