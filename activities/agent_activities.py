@@ -1,0 +1,381 @@
+"""The activities of an agent run: every place user code or the outside world is touched."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from pydantic import TypeAdapter
+from pydantic_core import to_jsonable_python
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from durable_agents.agent import Agent, FunctionToolResult, ToolsToFinalOutputResult
+from durable_agents.exceptions import AgentsException, UserError
+from durable_agents.guardrail import (
+    GuardrailFunctionOutput,
+    ToolGuardrailFunctionOutput,
+    ToolGuardrailResult,
+    ToolInputGuardrailData,
+    ToolOutputGuardrailData,
+)
+from durable_agents.handoffs import HandoffInputData
+from durable_agents.items import ItemHelpers
+from durable_agents.models import Model, ModelCallContext, ModelProvider, ModelRequest, OutputSchema, ToolDefinition
+from durable_agents.registry import AgentRegistry
+from durable_agents.run_context import RunContextWrapper, ToolContext
+
+from .errors import agents_error, raise_user_code_error, user_code_error
+from .types import (
+    CallScope,
+    GuardrailCheckInput,
+    GuardrailCheckOutput,
+    HandoffCallInput,
+    HandoffCallOutput,
+    ModelTurnInput,
+    ModelTurnOutput,
+    ResolveRunInput,
+    ResolveRunOutput,
+    ToolCallInput,
+    ToolCallOutput,
+    ToolsToFinalOutputInput,
+    ToolsToFinalOutputOutput,
+    ToolTripwire,
+)
+
+log = structlog.get_logger("durable_agents.activities")
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+def _jsonable(value: Any) -> Any:
+    return to_jsonable_python(value, fallback=str)
+
+
+class AgentActivities:
+    """Activities bound to one worker's registry and model provider."""
+
+    def __init__(self, registry: AgentRegistry, model_provider: ModelProvider | None = None) -> None:
+        self.registry = registry
+        self._model_provider = model_provider
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [
+            self.resolve_run,
+            self.model_turn,
+            self.call_tool,
+            self.check_guardrail,
+            self.invoke_handoff,
+            self.tools_to_final_output,
+        ]
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    @property
+    def model_provider(self) -> ModelProvider:
+        if self._model_provider is None:
+            from .models.provider import MultiProvider
+
+            self._model_provider = MultiProvider()
+        return self._model_provider
+
+    def _agent(self, name: str) -> Agent[Any]:
+        try:
+            return self.registry.get_agent(name)
+        except AgentsException as e:
+            raise agents_error(e) from e
+
+    def _context(self, scope: CallScope) -> Any:
+        try:
+            return self.registry.make_context(scope.context)
+        except Exception as e:
+            raise ApplicationError(
+                f"the run's context does not match the registry's context_type: {e}",
+                type="UserError",
+                non_retryable=True,
+            ) from e
+
+    def _run_context(self, scope: CallScope) -> RunContextWrapper[Any]:
+        return RunContextWrapper(context=self._context(scope), run_id=scope.run_id, turn=scope.turn)
+
+    def _bind(self, scope: CallScope, **extra: Any) -> Any:
+        return log.bind(run_id=scope.run_id, agent=scope.agent_name, turn=scope.turn, **extra)
+
+    async def _enabled(self, flag: Any, ctx: RunContextWrapper[Any], agent: Agent[Any], what: str) -> bool:
+        if not callable(flag):
+            return bool(flag)
+        try:
+            return bool(await _maybe_await(flag(ctx, agent)))
+        except Exception as e:
+            raise_user_code_error(f"is_enabled of {what}", e)
+
+    def _model(self, agent: Agent[Any], override: str | None) -> tuple[Model, str | None]:
+        if override is not None:
+            return self.model_provider.get_model(override), override
+        if isinstance(agent.model, Model):
+            return agent.model, type(agent.model).__name__
+        return self.model_provider.get_model(agent.model), agent.model
+
+    # --- activities -------------------------------------------------------------------------
+
+    @activity.defn(name="agents.resolve_run")
+    async def resolve_run(self, inp: ResolveRunInput) -> ResolveRunOutput:
+        try:
+            specs = self.registry.run_specs(inp.agent_name, inp.input_guardrails, inp.output_guardrails)
+        except AgentsException as e:
+            raise agents_error(e) from e
+        return ResolveRunOutput(specs=specs)
+
+    @activity.defn(name="agents.model_turn")
+    async def model_turn(self, inp: ModelTurnInput) -> ModelTurnOutput:
+        scope = inp.scope
+        agent = self._agent(scope.agent_name)
+        ctx = self._run_context(scope)
+        try:
+            instructions = await agent.get_system_prompt(ctx)
+        except Exception as e:
+            raise_user_code_error(f"instructions of agent {agent.name!r}", e)
+        tools = [
+            ToolDefinition(
+                name=t.name,
+                description=t.description,
+                params_json_schema=t.params_json_schema,
+                strict=t.strict_json_schema,
+            )
+            for t in agent.tools
+            if await self._enabled(t.is_enabled, ctx, agent, f"tool {t.name!r}")
+        ]
+        handoffs = [
+            ToolDefinition(
+                name=h.tool_name,
+                description=h.tool_description,
+                params_json_schema=h.input_json_schema,
+                strict=h.strict_json_schema,
+            )
+            for h in self.registry.handoffs(agent.name)
+            if await self._enabled(h.is_enabled, ctx, agent, f"handoff {h.tool_name!r}")
+        ]
+        schema = self.registry.output_schema(agent)
+        settings = agent.model_settings.resolve(inp.model_settings)
+        if inp.reset_tool_choice:
+            settings = settings.model_copy(update={"tool_choice": None})
+        try:
+            model, model_name = self._model(agent, inp.model)
+        except AgentsException as e:
+            raise agents_error(e) from e
+        request = ModelRequest(
+            model=model_name if isinstance(model_name, str) else None,
+            system_instructions=instructions,
+            input=inp.input,
+            model_settings=settings,
+            tools=tools,
+            handoffs=handoffs,
+            output_schema=(
+                OutputSchema(
+                    name=schema.name(),
+                    json_schema=schema.json_schema(),
+                    strict=schema.is_strict_json_schema(),
+                )
+                if schema is not None
+                else None
+            ),
+            previous_response_id=inp.previous_response_id,
+            conversation_id=inp.conversation_id,
+            call_context=ModelCallContext(run_id=scope.run_id, agent_name=agent.name, turn=scope.turn),
+        )
+        self._bind(scope, activity="model_turn").debug("calling model", model=model_name)
+        try:
+            response = await model.get_response(request)
+        except ApplicationError:
+            raise
+        except AgentsException as e:
+            raise agents_error(e) from e
+        except Exception as e:
+            from .models.errors import model_error_to_application_error
+
+            raise model_error_to_application_error(e) from e
+
+        result = ModelTurnOutput(response=response, offered_tools=[t.name for t in tools + handoffs])
+        if any(item.get("type") == "function_call" for item in response.output):
+            return result
+        messages = [item for item in response.output if item.get("type") == "message"]
+        text = ItemHelpers.extract_last_text(messages[-1]) if messages else None
+        if schema is None:
+            result.final_output, result.has_final_output = text or "", True
+        elif text:
+            try:
+                result.final_output = schema.to_jsonable(schema.validate_json(text))
+            except AgentsException as e:
+                raise agents_error(e) from e
+            result.has_final_output = True
+        return result
+
+    @activity.defn(name="agents.call_tool")
+    async def call_tool(self, inp: ToolCallInput) -> ToolCallOutput:
+        scope = inp.scope
+        agent = self._agent(scope.agent_name)
+        try:
+            tool = self.registry.find_tool(agent.name, inp.tool_name)
+        except AgentsException as e:
+            raise agents_error(e) from e
+        ctx = ToolContext(
+            context=self._context(scope),
+            run_id=scope.run_id,
+            turn=scope.turn,
+            tool_name=tool.name,
+            tool_call_id=inp.call_id,
+            tool_arguments=inp.arguments,
+            idempotency_key=f"{scope.run_id}:{inp.call_id}",
+        )
+        self._bind(scope, activity="call_tool", tool=tool.name).debug("calling tool")
+        out = ToolCallOutput(output_text="")
+
+        for guardrail in tool.tool_input_guardrails or []:
+            checked = await self._tool_guardrail(
+                guardrail, ToolInputGuardrailData(context=ctx, agent=agent), tool.name
+            )
+            out.input_guardrail_results.append(checked)
+            behavior = checked.output.behavior
+            if behavior.type == "raise_exception":
+                out.tripwire = ToolTripwire(kind="input", result=checked)
+                return out
+            if behavior.type == "reject_content":
+                out.output = out.output_text = behavior.message or ""
+                return out
+
+        try:
+            value = await tool.on_invoke_tool(ctx, inp.arguments)
+        except Exception as e:
+            raise_user_code_error(f"tool {tool.name!r}", e)
+
+        for guardrail in tool.tool_output_guardrails or []:
+            checked = await self._tool_guardrail(
+                guardrail, ToolOutputGuardrailData(context=ctx, agent=agent, output=value), tool.name
+            )
+            out.output_guardrail_results.append(checked)
+            behavior = checked.output.behavior
+            if behavior.type == "raise_exception":
+                out.tripwire = ToolTripwire(kind="output", result=checked)
+                return out
+            if behavior.type == "reject_content":
+                value = behavior.message or ""
+                break
+
+        out.output = _jsonable(value)
+        out.output_text = ItemHelpers.stringify_tool_output(value)
+        return out
+
+    async def _tool_guardrail(self, guardrail: Any, data: Any, tool_name: str) -> ToolGuardrailResult:
+        try:
+            output = await guardrail.run(data)
+        except Exception as e:
+            raise_user_code_error(f"tool guardrail {guardrail.get_name()!r}", e)
+        if not isinstance(output, ToolGuardrailFunctionOutput):
+            raise user_code_error(
+                f"tool guardrail {guardrail.get_name()!r}",
+                UserError(f"must return ToolGuardrailFunctionOutput, got {type(output).__name__}"),
+            )
+        return ToolGuardrailResult(guardrail_name=guardrail.get_name(), tool_name=tool_name, output=output)
+
+    @activity.defn(name="agents.check_guardrail")
+    async def check_guardrail(self, inp: GuardrailCheckInput) -> GuardrailCheckOutput:
+        scope = inp.scope
+        agent = self._agent(scope.agent_name)
+        ctx = self._run_context(scope)
+        try:
+            if inp.kind == "input":
+                guardrail: Any = self.registry.input_guardrail(agent.name, inp.guardrail_name)
+                value = inp.value
+            else:
+                guardrail = self.registry.output_guardrail(agent.name, inp.guardrail_name)
+                value = self._typed_output(agent, inp.value)
+        except AgentsException as e:
+            raise agents_error(e) from e
+        self._bind(scope, activity="check_guardrail", guardrail=inp.guardrail_name).debug("checking")
+        try:
+            output = await guardrail.run(ctx, agent, value)
+        except Exception as e:
+            raise_user_code_error(f"{inp.kind} guardrail {inp.guardrail_name!r}", e)
+        if not isinstance(output, GuardrailFunctionOutput):
+            raise user_code_error(
+                f"{inp.kind} guardrail {inp.guardrail_name!r}",
+                UserError(f"must return GuardrailFunctionOutput, got {type(output).__name__}"),
+            )
+        return GuardrailCheckOutput(
+            output=GuardrailFunctionOutput(
+                output_info=_jsonable(output.output_info), tripwire_triggered=output.tripwire_triggered
+            )
+        )
+
+    def _typed_output(self, agent: Agent[Any], value: Any) -> Any:
+        """Output guardrails see the final output as its declared type, not as JSON."""
+        schema = self.registry.output_schema(agent)
+        if schema is None or not isinstance(agent.output_type, type):
+            return value
+        return TypeAdapter(agent.output_type).validate_python(value)
+
+    @activity.defn(name="agents.invoke_handoff")
+    async def invoke_handoff(self, inp: HandoffCallInput) -> HandoffCallOutput:
+        scope = inp.scope
+        self._agent(scope.agent_name)
+        try:
+            handoff = self.registry.find_handoff(scope.agent_name, inp.tool_name)
+        except AgentsException as e:
+            raise agents_error(e) from e
+        ctx = self._run_context(scope)
+        self._bind(scope, activity="invoke_handoff", handoff=inp.tool_name).debug("handing off")
+        try:
+            await handoff.on_invoke_handoff(ctx, inp.arguments)
+        except Exception as e:
+            raise_user_code_error(f"handoff {inp.tool_name!r}", e)
+        if not inp.run_filter:
+            return HandoffCallOutput()
+        input_filter = handoff.input_filter or self.registry.handoff_input_filter
+        if input_filter is None:
+            return HandoffCallOutput()
+        data = HandoffInputData(
+            input_history=inp.input_history
+            if isinstance(inp.input_history, str)
+            else tuple(inp.input_history),
+            pre_handoff_items=tuple(inp.pre_handoff_items),
+            new_items=tuple(inp.new_items),
+            run_context=ctx,
+        )
+        try:
+            filtered = await _maybe_await(input_filter(data))
+        except Exception as e:
+            raise_user_code_error(f"input filter of handoff {inp.tool_name!r}", e)
+        if not isinstance(filtered, HandoffInputData):
+            raise agents_error(UserError(f"Invalid input filter result: {filtered!r}"))
+        return HandoffCallOutput(
+            filtered=True,
+            input_history=filtered.input_history
+            if isinstance(filtered.input_history, str)
+            else list(filtered.input_history),
+            pre_handoff_items=list(filtered.pre_handoff_items),
+            new_items=list(filtered.new_items),
+            input_items=list(filtered.input_items) if filtered.input_items is not None else None,
+        )
+
+    @activity.defn(name="agents.tools_to_final_output")
+    async def tools_to_final_output(self, inp: ToolsToFinalOutputInput) -> ToolsToFinalOutputOutput:
+        agent = self._agent(inp.scope.agent_name)
+        behavior = agent.tool_use_behavior
+        if not callable(behavior):
+            raise agents_error(UserError(f"agent {agent.name!r} has no custom tool_use_behavior"))
+        results = [FunctionToolResult(r.tool_name, r.call_id, r.output) for r in inp.results]
+        try:
+            decided = await _maybe_await(behavior(self._run_context(inp.scope), results))
+        except Exception as e:
+            raise_user_code_error(f"tool_use_behavior of agent {agent.name!r}", e)
+        if not isinstance(decided, ToolsToFinalOutputResult):
+            raise agents_error(
+                UserError(f"tool_use_behavior must return ToolsToFinalOutputResult, got {decided!r}")
+            )
+        return ToolsToFinalOutputOutput(
+            is_final_output=decided.is_final_output, final_output=_jsonable(decided.final_output)
+        )

@@ -1,0 +1,107 @@
+"""The definition API: write agents as with the OpenAI Agents SDK, run them on Temporal."""
+
+from .agent import (
+    Agent,
+    FunctionToolResult,
+    StopAtTools,
+    ToolsToFinalOutputFunction,
+    ToolsToFinalOutputResult,
+)
+from .agent_output import AgentOutputSchema
+from .exceptions import (
+    AgentsException,
+    InputGuardrailTripwireTriggered,
+    MaxTurnsExceeded,
+    ModelBehaviorError,
+    OutputGuardrailTripwireTriggered,
+    RunCancelledError,
+    RunFailedError,
+    ToolInputGuardrailTripwireTriggered,
+    ToolOutputGuardrailTripwireTriggered,
+    UnknownAgentError,
+    UserError,
+)
+from .guardrail import (
+    GuardrailFunctionOutput,
+    InputGuardrail,
+    InputGuardrailResult,
+    OutputGuardrail,
+    OutputGuardrailResult,
+    ToolGuardrailFunctionOutput,
+    ToolGuardrailResult,
+    ToolInputGuardrail,
+    ToolInputGuardrailData,
+    ToolOutputGuardrail,
+    ToolOutputGuardrailData,
+    input_guardrail,
+    output_guardrail,
+    tool_input_guardrail,
+    tool_output_guardrail,
+)
+from .handoffs import Handoff, HandoffInputData, handoff
+from .items import ItemHelpers, RunItem
+from .model_settings import ModelSettings, Reasoning
+from .models import Model, ModelProvider, ModelRequest, ModelResponse, TResponseInputItem
+from .registry import AgentRegistry
+from .result import RunResult
+from .run_config import DEFAULT_MAX_TURNS, RunConfig
+from .run_context import RunContextWrapper, ToolContext
+from .tool import FunctionTool, default_tool_error_function, function_tool
+from .usage import Usage
+
+__all__ = [
+    "DEFAULT_MAX_TURNS",
+    "Agent",
+    "AgentOutputSchema",
+    "AgentRegistry",
+    "AgentsException",
+    "FunctionTool",
+    "FunctionToolResult",
+    "GuardrailFunctionOutput",
+    "Handoff",
+    "HandoffInputData",
+    "InputGuardrail",
+    "InputGuardrailResult",
+    "InputGuardrailTripwireTriggered",
+    "ItemHelpers",
+    "MaxTurnsExceeded",
+    "Model",
+    "ModelBehaviorError",
+    "ModelProvider",
+    "ModelRequest",
+    "ModelResponse",
+    "ModelSettings",
+    "OutputGuardrail",
+    "OutputGuardrailResult",
+    "OutputGuardrailTripwireTriggered",
+    "Reasoning",
+    "RunCancelledError",
+    "RunConfig",
+    "RunContextWrapper",
+    "RunFailedError",
+    "RunItem",
+    "RunResult",
+    "StopAtTools",
+    "TResponseInputItem",
+    "ToolContext",
+    "ToolGuardrailFunctionOutput",
+    "ToolGuardrailResult",
+    "ToolInputGuardrail",
+    "ToolInputGuardrailData",
+    "ToolInputGuardrailTripwireTriggered",
+    "ToolOutputGuardrail",
+    "ToolOutputGuardrailData",
+    "ToolOutputGuardrailTripwireTriggered",
+    "ToolsToFinalOutputFunction",
+    "ToolsToFinalOutputResult",
+    "UnknownAgentError",
+    "UserError",
+    "Usage",
+    "default_tool_error_function",
+    "function_tool",
+    "handoff",
+    "input_guardrail",
+    "output_guardrail",
+    "tool_input_guardrail",
+    "tool_output_guardrail",
+]

@@ -1,0 +1,89 @@
+"""`Agent`: the definition a user writes. Only its serialisable spec ever reaches a workflow."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar
+
+from .exceptions import UserError
+from .guardrail import InputGuardrail, OutputGuardrail
+from .model_settings import ModelSettings
+from .models import Model
+from .run_context import RunContextWrapper
+from .tool import FunctionTool
+
+if TYPE_CHECKING:
+    from .handoffs import Handoff
+
+TContext = TypeVar("TContext")
+
+
+class StopAtTools(TypedDict):
+    """Stop the run when any of these tools is called; its output becomes the final output."""
+
+    stop_at_tool_names: list[str]
+
+
+@dataclass
+class FunctionToolResult:
+    tool_name: str
+    call_id: str
+    output: Any
+
+
+@dataclass
+class ToolsToFinalOutputResult:
+    is_final_output: bool
+    final_output: Any = None
+
+
+ToolsToFinalOutputFunction = Callable[
+    [RunContextWrapper[Any], list[FunctionToolResult]], ToolsToFinalOutputResult | Any
+]
+ToolUseBehavior = (
+    Literal["run_llm_again", "stop_on_first_tool"] | StopAtTools | ToolsToFinalOutputFunction
+)
+
+
+@dataclass
+class Agent(Generic[TContext]):
+    name: str
+    instructions: str | Callable[[RunContextWrapper[Any], Agent[Any]], Any] | None = None
+    handoff_description: str | None = None
+    handoffs: list[Agent[Any] | Handoff] = field(default_factory=list)
+    model: str | Model | None = None
+    model_settings: ModelSettings = field(default_factory=ModelSettings)
+    tools: list[FunctionTool] = field(default_factory=list)
+    input_guardrails: list[InputGuardrail] = field(default_factory=list)
+    output_guardrails: list[OutputGuardrail] = field(default_factory=list)
+    output_type: Any = None
+    """A pydantic model, dataclass, TypedDict or plain type, or an `AgentOutputSchema`."""
+    tool_use_behavior: ToolUseBehavior = "run_llm_again"
+    reset_tool_choice: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise UserError(f"Agent name must be a non-empty string, got {self.name!r}")
+        if not (
+            self.tool_use_behavior in ("run_llm_again", "stop_on_first_tool")
+            or callable(self.tool_use_behavior)
+            or (isinstance(self.tool_use_behavior, dict) and "stop_at_tool_names" in self.tool_use_behavior)
+        ):
+            raise UserError(f"Agent {self.name}: invalid tool_use_behavior {self.tool_use_behavior!r}")
+
+    def clone(self, **kwargs: Any) -> Agent[TContext]:
+        return dataclasses.replace(self, **kwargs)
+
+    async def get_system_prompt(self, run_context: RunContextWrapper[TContext]) -> str | None:
+        """Static instructions, or the result of the instructions function (user code)."""
+        if isinstance(self.instructions, str) or self.instructions is None:
+            return self.instructions
+        if not callable(self.instructions):
+            raise UserError(f"Agent {self.name}: instructions must be a string or a function")
+        result = self.instructions(run_context, self)
+        if inspect.isawaitable(result):
+            result = await result
+        return result

@@ -1,0 +1,187 @@
+"""The worker-side registry: maps the names a workflow holds back to live definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from .agent import Agent
+from .agent_output import AgentOutputSchema
+from .exceptions import UnknownAgentError, UserError
+from .guardrail import InputGuardrail, OutputGuardrail
+from .handoffs import Handoff, HandoffInputFilter, handoff
+from .spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs, ToolSpec
+from .tool import FunctionTool
+
+class AgentRegistry:
+    """All agents a worker can run, found by following handoffs from the ones given.
+
+    `input_guardrails` / `output_guardrails` are run-level guardrails a `RunConfig` may name;
+    `context_type` validates the run's JSON context before user code sees it.
+    """
+
+    def __init__(
+        self,
+        agents: Sequence[Agent[Any]],
+        *,
+        input_guardrails: Sequence[InputGuardrail] = (),
+        output_guardrails: Sequence[OutputGuardrail] = (),
+        context_type: Any = None,
+        handoff_input_filter: HandoffInputFilter | None = None,
+    ) -> None:
+        self._agents: dict[str, Agent[Any]] = {}
+        self._handoffs: dict[str, list[Handoff]] = {}
+        pending = list(agents)
+        while pending:
+            agent = pending.pop(0)
+            if not isinstance(agent, Agent):
+                raise UserError(f"AgentRegistry takes Agent objects, got {agent!r}")
+            known = self._agents.get(agent.name)
+            if known is agent:
+                continue
+            if known is not None:
+                raise UserError(f"two different agents are named {agent.name!r}")
+            self._agents[agent.name] = agent
+            handoffs = [h if isinstance(h, Handoff) else handoff(h) for h in agent.handoffs]
+            self._handoffs[agent.name] = handoffs
+            self._check_names(agent, handoffs)
+            pending.extend(h.agent for h in handoffs)
+        self.input_guardrails = {g.get_name(): g for g in input_guardrails}
+        self.output_guardrails = {g.get_name(): g for g in output_guardrails}
+        self.context_type = context_type
+        self.handoff_input_filter = handoff_input_filter
+        self._context_adapter = TypeAdapter(context_type) if context_type is not None else None
+        self._specs = {name: self._build_spec(agent) for name, agent in self._agents.items()}
+
+    @staticmethod
+    def _check_names(agent: Agent[Any], handoffs: list[Handoff]) -> None:
+        names = [t.name for t in agent.tools] + [h.tool_name for h in handoffs]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise UserError(f"agent {agent.name!r} has two tools or handoffs named {duplicates}")
+        for tool in agent.tools:
+            if not isinstance(tool, FunctionTool):
+                raise UserError(
+                    f"agent {agent.name!r}: tools must be FunctionTool (use @function_tool), "
+                    f"got {tool!r}"
+                )
+
+    def _build_spec(self, agent: Agent[Any]) -> AgentSpec:
+        behavior = agent.tool_use_behavior
+        if isinstance(behavior, str):
+            kind, stop_names = behavior, []
+        elif isinstance(behavior, dict):
+            kind, stop_names = "stop_at_tools", list(behavior["stop_at_tool_names"])
+        else:
+            kind, stop_names = "custom", []
+        return AgentSpec(
+            name=agent.name,
+            tools=[ToolSpec(name=t.name, timeout_seconds=t.timeout_seconds) for t in agent.tools],
+            handoffs=[
+                HandoffSpec(
+                    tool_name=h.tool_name,
+                    target_agent=h.agent_name,
+                    has_callback=h.has_callback,
+                    has_input_filter=h.input_filter is not None,
+                    nest_handoff_history=h.nest_handoff_history,
+                )
+                for h in self._handoffs[agent.name]
+            ],
+            input_guardrails=[
+                GuardrailSpec(name=g.get_name(), run_in_parallel=g.run_in_parallel)
+                for g in agent.input_guardrails
+            ],
+            output_guardrails=[GuardrailSpec(name=g.get_name()) for g in agent.output_guardrails],
+            plain_text_output=self.output_schema(agent) is None,
+            tool_use_behavior=kind,
+            stop_at_tool_names=stop_names,
+            reset_tool_choice=agent.reset_tool_choice,
+        )
+
+    # --- lookups used by activities -------------------------------------------------------
+
+    def agent_names(self) -> list[str]:
+        return list(self._agents)
+
+    def get_agent(self, name: str) -> Agent[Any]:
+        try:
+            return self._agents[name]
+        except KeyError:
+            known = ", ".join(sorted(self._agents)) or "none"
+            raise UnknownAgentError(f"unknown agent {name!r} (registered: {known})") from None
+
+    def run_specs(
+        self, starting_agent: str, input_guardrails: list[str] | None, output_guardrails: list[str] | None
+    ) -> RunSpecs:
+        self.get_agent(starting_agent)
+        return RunSpecs(
+            agents=dict(self._specs),
+            run_input_guardrails=[
+                GuardrailSpec(name=n, run_in_parallel=self._named(self.input_guardrails, n, "input").run_in_parallel)
+                for n in input_guardrails or []
+            ],
+            run_output_guardrails=[
+                GuardrailSpec(name=self._named(self.output_guardrails, n, "output").get_name())
+                for n in output_guardrails or []
+            ],
+            has_handoff_input_filter=self.handoff_input_filter is not None,
+        )
+
+    @staticmethod
+    def _named(guardrails: dict[str, Any], name: str, kind: str) -> Any:
+        if name not in guardrails:
+            known = ", ".join(sorted(guardrails)) or "none"
+            raise UserError(f"unknown run-level {kind} guardrail {name!r} (registered: {known})")
+        return guardrails[name]
+
+    def handoffs(self, agent_name: str) -> list[Handoff]:
+        self.get_agent(agent_name)
+        return self._handoffs[agent_name]
+
+    def find_tool(self, agent_name: str, tool_name: str) -> FunctionTool:
+        agent = self.get_agent(agent_name)
+        for tool in agent.tools:
+            if tool.name == tool_name:
+                return tool
+        raise UserError(f"agent {agent_name!r} has no tool {tool_name!r}")
+
+    def find_handoff(self, agent_name: str, tool_name: str) -> Handoff:
+        for h in self.handoffs(agent_name):
+            if h.tool_name == tool_name:
+                return h
+        raise UserError(f"agent {agent_name!r} has no handoff {tool_name!r}")
+
+    def input_guardrail(self, agent_name: str, name: str) -> InputGuardrail:
+        for g in self.get_agent(agent_name).input_guardrails:
+            if g.get_name() == name:
+                return g
+        return self._named(self.input_guardrails, name, "input")
+
+    def output_guardrail(self, agent_name: str, name: str) -> OutputGuardrail:
+        for g in self.get_agent(agent_name).output_guardrails:
+            if g.get_name() == name:
+                return g
+        return self._named(self.output_guardrails, name, "output")
+
+    @staticmethod
+    def output_schema(agent: Agent[Any]) -> AgentOutputSchema | None:
+        if agent.output_type is None or agent.output_type is str:
+            return None
+        if isinstance(agent.output_type, AgentOutputSchema):
+            return agent.output_type
+        return AgentOutputSchema(agent.output_type)
+
+    def make_context(self, raw: Any) -> Any:
+        """The run's JSON context as user code expects it (validated when a type is set)."""
+        if self._context_adapter is None:
+            return raw
+        return self._context_adapter.validate_python(raw)
+
+    def dump_context(self, value: Any) -> Any:
+        if self._context_adapter is None:
+            return value
+        return self._context_adapter.dump_python(value, mode="json")
+
+ContextFactory = Callable[[Any], Any]
