@@ -23,7 +23,14 @@ from durable_agents.guardrail import (
 )
 from durable_agents.handoffs import HandoffInputData
 from durable_agents.items import ItemHelpers
-from durable_agents.models import Model, ModelCallContext, ModelProvider, ModelRequest, OutputSchema, ToolDefinition
+from durable_agents.models import (
+    Model,
+    ModelCallContext,
+    ModelProvider,
+    ModelRequest,
+    OutputSchema,
+    ToolDefinition,
+)
 from durable_agents.registry import AgentRegistry
 from durable_agents.run_context import RunContextWrapper, ToolContext
 
@@ -59,7 +66,9 @@ def _jsonable(value: Any) -> Any:
 class AgentActivities:
     """Activities bound to one worker's registry and model provider."""
 
-    def __init__(self, registry: AgentRegistry, model_provider: ModelProvider | None = None) -> None:
+    def __init__(
+        self, registry: AgentRegistry, model_provider: ModelProvider | None = None
+    ) -> None:
         self.registry = registry
         self._model_provider = model_provider
 
@@ -105,7 +114,9 @@ class AgentActivities:
     def _bind(self, scope: CallScope, **extra: Any) -> Any:
         return log.bind(run_id=scope.run_id, agent=scope.agent_name, turn=scope.turn, **extra)
 
-    async def _enabled(self, flag: Any, ctx: RunContextWrapper[Any], agent: Agent[Any], what: str) -> bool:
+    async def _enabled(
+        self, flag: Any, ctx: RunContextWrapper[Any], agent: Agent[Any], what: str
+    ) -> bool:
         if not callable(flag):
             return bool(flag)
         try:
@@ -125,7 +136,9 @@ class AgentActivities:
     @activity.defn(name="agents.resolve_run")
     async def resolve_run(self, inp: ResolveRunInput) -> ResolveRunOutput:
         try:
-            specs = self.registry.run_specs(inp.agent_name, inp.input_guardrails, inp.output_guardrails)
+            specs = self.registry.run_specs(
+                inp.agent_name, inp.input_guardrails, inp.output_guardrails
+            )
         except AgentsException as e:
             raise agents_error(e) from e
         return ResolveRunOutput(specs=specs)
@@ -176,7 +189,6 @@ class AgentActivities:
             handoffs=handoffs,
             output_schema=(
                 OutputSchema(
-                    name=schema.name(),
                     json_schema=schema.json_schema(),
                     strict=schema.is_strict_json_schema(),
                 )
@@ -185,7 +197,9 @@ class AgentActivities:
             ),
             previous_response_id=inp.previous_response_id,
             conversation_id=inp.conversation_id,
-            call_context=ModelCallContext(run_id=scope.run_id, agent_name=agent.name, turn=scope.turn),
+            call_context=ModelCallContext(
+                run_id=scope.run_id, agent_name=agent.name, turn=scope.turn
+            ),
         )
         self._bind(scope, activity="model_turn").debug("calling model", model=model_name)
         try:
@@ -199,7 +213,9 @@ class AgentActivities:
 
             raise model_error_to_application_error(e) from e
 
-        result = ModelTurnOutput(response=response, offered_tools=[t.name for t in tools + handoffs])
+        result = ModelTurnOutput(
+            response=response, offered_tools=[t.name for t in tools + handoffs]
+        )
         if any(item.get("type") == "function_call" for item in response.output):
             return result
         messages = [item for item in response.output if item.get("type") == "message"]
@@ -254,7 +270,9 @@ class AgentActivities:
 
         for guardrail in tool.tool_output_guardrails or []:
             checked = await self._tool_guardrail(
-                guardrail, ToolOutputGuardrailData(context=ctx, agent=agent, output=value), tool.name
+                guardrail,
+                ToolOutputGuardrailData(context=ctx, agent=agent, output=value),
+                tool.name,
             )
             out.output_guardrail_results.append(checked)
             behavior = checked.output.behavior
@@ -269,7 +287,9 @@ class AgentActivities:
         out.output_text = ItemHelpers.stringify_tool_output(value)
         return out
 
-    async def _tool_guardrail(self, guardrail: Any, data: Any, tool_name: str) -> ToolGuardrailResult:
+    async def _tool_guardrail(
+        self, guardrail: Any, data: Any, tool_name: str
+    ) -> ToolGuardrailResult:
         try:
             output = await guardrail.run(data)
         except Exception as e:
@@ -279,7 +299,9 @@ class AgentActivities:
                 f"tool guardrail {guardrail.get_name()!r}",
                 UserError(f"must return ToolGuardrailFunctionOutput, got {type(output).__name__}"),
             )
-        return ToolGuardrailResult(guardrail_name=guardrail.get_name(), tool_name=tool_name, output=output)
+        return ToolGuardrailResult(
+            guardrail_name=guardrail.get_name(), tool_name=tool_name, output=output
+        )
 
     @activity.defn(name="agents.check_guardrail")
     async def check_guardrail(self, inp: GuardrailCheckInput) -> GuardrailCheckOutput:
@@ -295,7 +317,9 @@ class AgentActivities:
                 value = self._typed_output(agent, inp.value)
         except AgentsException as e:
             raise agents_error(e) from e
-        self._bind(scope, activity="check_guardrail", guardrail=inp.guardrail_name).debug("checking")
+        self._bind(scope, activity="check_guardrail", guardrail=inp.guardrail_name).debug(
+            "checking"
+        )
         try:
             output = await guardrail.run(ctx, agent, value)
         except Exception as e:
@@ -307,7 +331,8 @@ class AgentActivities:
             )
         return GuardrailCheckOutput(
             output=GuardrailFunctionOutput(
-                output_info=_jsonable(output.output_info), tripwire_triggered=output.tripwire_triggered
+                output_info=_jsonable(output.output_info),
+                tripwire_triggered=output.tripwire_triggered,
             )
         )
 
@@ -374,7 +399,9 @@ class AgentActivities:
             raise_user_code_error(f"tool_use_behavior of agent {agent.name!r}", e)
         if not isinstance(decided, ToolsToFinalOutputResult):
             raise agents_error(
-                UserError(f"tool_use_behavior must return ToolsToFinalOutputResult, got {decided!r}")
+                UserError(
+                    f"tool_use_behavior must return ToolsToFinalOutputResult, got {decided!r}"
+                )
             )
         return ToolsToFinalOutputOutput(
             is_final_output=decided.is_final_output, final_output=_jsonable(decided.final_output)

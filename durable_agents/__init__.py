@@ -7,7 +7,7 @@ from .agent import (
     ToolsToFinalOutputFunction,
     ToolsToFinalOutputResult,
 )
-from .agent_output import AgentOutputSchema
+from .agent_output import AgentOutputSchema, AgentOutputSchemaBase
 from .exceptions import (
     AgentsException,
     InputGuardrailTripwireTriggered,
@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_MAX_TURNS",
     "Agent",
     "AgentOutputSchema",
+    "AgentOutputSchemaBase",
     "AgentRegistry",
     "AgentsException",
     "FunctionTool",

@@ -70,9 +70,14 @@ class Agent(Generic[TContext]):
         if not (
             self.tool_use_behavior in ("run_llm_again", "stop_on_first_tool")
             or callable(self.tool_use_behavior)
-            or (isinstance(self.tool_use_behavior, dict) and "stop_at_tool_names" in self.tool_use_behavior)
+            or (
+                isinstance(self.tool_use_behavior, dict)
+                and "stop_at_tool_names" in self.tool_use_behavior
+            )
         ):
-            raise UserError(f"Agent {self.name}: invalid tool_use_behavior {self.tool_use_behavior!r}")
+            raise UserError(
+                f"Agent {self.name}: invalid tool_use_behavior {self.tool_use_behavior!r}"
+            )
 
     def clone(self, **kwargs: Any) -> Agent[TContext]:
         return dataclasses.replace(self, **kwargs)

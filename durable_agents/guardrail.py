@@ -85,7 +85,9 @@ def input_guardrail(
 @overload
 def output_guardrail(func: Callable[..., Any]) -> OutputGuardrail: ...
 @overload
-def output_guardrail(*, name: str | None = None) -> Callable[[Callable[..., Any]], OutputGuardrail]: ...
+def output_guardrail(
+    *, name: str | None = None
+) -> Callable[[Callable[..., Any]], OutputGuardrail]: ...
 def output_guardrail(func: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
     def decorate(f: Callable[..., Any]) -> OutputGuardrail:
         return OutputGuardrail(guardrail_function=f, name=name)
@@ -170,7 +172,9 @@ def tool_input_guardrail(func: Callable[..., Any] | None = None, *, name: str | 
     return decorate(func) if func is not None else decorate
 
 
-def tool_output_guardrail(func: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
+def tool_output_guardrail(
+    func: Callable[..., Any] | None = None, *, name: str | None = None
+) -> Any:
     def decorate(f: Callable[..., Any]) -> ToolOutputGuardrail:
         return ToolOutputGuardrail(guardrail_function=f, name=name)
 

@@ -97,7 +97,9 @@ def assistant_message(text: str, *, id: str = "msg") -> TResponseOutputItem:
     }
 
 
-def function_call(name: str, arguments: str | dict[str, Any], *, call_id: str) -> TResponseOutputItem:
+def function_call(
+    name: str, arguments: str | dict[str, Any], *, call_id: str
+) -> TResponseOutputItem:
     """A function call output item; `arguments` may be given as a dict for convenience."""
     if not isinstance(arguments, str):
         arguments = json.dumps(arguments)

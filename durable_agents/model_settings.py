@@ -42,7 +42,9 @@ class ModelSettings(BaseModel):
         """Non-None values of `override` win, as in the reference."""
         if override is None:
             return self
-        changes = {k: v for k, v in override.model_dump(exclude_unset=False).items() if v is not None}
+        changes = {
+            k: v for k, v in override.model_dump(exclude_unset=False).items() if v is not None
+        }
         if override.extra_args is not None and self.extra_args is not None:
             changes["extra_args"] = {**self.extra_args, **override.extra_args}
         return self.model_copy(update=changes)

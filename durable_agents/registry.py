@@ -8,12 +8,13 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .agent import Agent
-from .agent_output import AgentOutputSchema
+from .agent_output import AgentOutputSchema, AgentOutputSchemaBase
 from .exceptions import UnknownAgentError, UserError
 from .guardrail import InputGuardrail, OutputGuardrail
 from .handoffs import Handoff, HandoffInputFilter, handoff
 from .spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs, ToolSpec
 from .tool import FunctionTool
+
 
 class AgentRegistry:
     """All agents a worker can run, found by following handoffs from the ones given.
@@ -113,13 +114,19 @@ class AgentRegistry:
             raise UnknownAgentError(f"unknown agent {name!r} (registered: {known})") from None
 
     def run_specs(
-        self, starting_agent: str, input_guardrails: list[str] | None, output_guardrails: list[str] | None
+        self,
+        starting_agent: str,
+        input_guardrails: list[str] | None,
+        output_guardrails: list[str] | None,
     ) -> RunSpecs:
         self.get_agent(starting_agent)
         return RunSpecs(
             agents=dict(self._specs),
             run_input_guardrails=[
-                GuardrailSpec(name=n, run_in_parallel=self._named(self.input_guardrails, n, "input").run_in_parallel)
+                GuardrailSpec(
+                    name=n,
+                    run_in_parallel=self._named(self.input_guardrails, n, "input").run_in_parallel,
+                )
                 for n in input_guardrails or []
             ],
             run_output_guardrails=[
@@ -166,10 +173,10 @@ class AgentRegistry:
         return self._named(self.output_guardrails, name, "output")
 
     @staticmethod
-    def output_schema(agent: Agent[Any]) -> AgentOutputSchema | None:
+    def output_schema(agent: Agent[Any]) -> AgentOutputSchemaBase | None:
         if agent.output_type is None or agent.output_type is str:
             return None
-        if isinstance(agent.output_type, AgentOutputSchema):
+        if isinstance(agent.output_type, AgentOutputSchemaBase):
             return agent.output_type
         return AgentOutputSchema(agent.output_type)
 
@@ -183,5 +190,6 @@ class AgentRegistry:
         if self._context_adapter is None:
             return value
         return self._context_adapter.dump_python(value, mode="json")
+
 
 ContextFactory = Callable[[Any], Any]

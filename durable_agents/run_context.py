@@ -4,7 +4,7 @@ so changes a callable makes to the context are not seen by other activities."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from .usage import Usage
 

@@ -88,7 +88,9 @@ def function_tool(
             try:
                 data = json.loads(input) if input else {}
             except Exception as e:
-                raise ModelBehaviorError(f"Invalid JSON input for tool {schema.name}: {input}") from e
+                raise ModelBehaviorError(
+                    f"Invalid JSON input for tool {schema.name}: {input}"
+                ) from e
             if not isinstance(data, dict):
                 raise ModelBehaviorError(f"Invalid JSON input for tool {schema.name}: {input}")
             try:

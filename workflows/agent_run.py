@@ -12,9 +12,11 @@ from datetime import timedelta
 from typing import Any, NoReturn
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, FailureError
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
     from activities.types import (
         CallScope,
         GuardrailCheckInput,
@@ -45,7 +47,13 @@ with workflow.unsafe.imports_passed_through():
 
     from . import activity_options
     from .search_attributes import RUN_STATUS
-    from .types import CANCEL_AFTER_TURN_SIGNAL, PROGRESS_QUERY, WORKFLOW_NAME, RunInput, RunProgress
+    from .types import (
+        CANCEL_AFTER_TURN_SIGNAL,
+        PROGRESS_QUERY,
+        WORKFLOW_NAME,
+        RunInput,
+        RunProgress,
+    )
 
 MULTIPLE_HANDOFFS_MESSAGE = "Multiple handoffs detected, ignoring this one."
 
@@ -88,7 +96,18 @@ class AgentRunWorkflow:
     # --- the run ----------------------------------------------------------------------------
 
     @workflow.run
-    async def run(self, inp: RunInput) -> RunResult:
+    async def run(self, inp: RunInput | Any) -> RunResult:
+        # `Any` lets a malformed start payload reach this code, so it fails the run with a
+        # clear error instead of failing (and endlessly retrying) the workflow task.
+        if not isinstance(inp, RunInput):
+            try:
+                inp = RunInput.model_validate(inp)
+            except ValidationError as e:
+                raise ApplicationError(
+                    f"invalid run input for {WORKFLOW_NAME}: {e}",
+                    type="UserError",
+                    non_retryable=True,
+                ) from None
         self._inp = inp
         self._run_id = workflow.info().workflow_id
         self._max_turns = inp.max_turns
@@ -120,7 +139,11 @@ class AgentRunWorkflow:
                 return self._finish("cancelled", None)
             self._turn += 1
             if self._turn > inp.max_turns:
-                self._fail("MaxTurnsExceeded", f"Max turns ({inp.max_turns}) exceeded", "max_turns_exceeded")
+                self._fail(
+                    "MaxTurnsExceeded",
+                    f"Max turns ({inp.max_turns}) exceeded",
+                    "max_turns_exceeded",
+                )
             agent = self._specs.agents[self._agent_name]
             workflow.set_current_details(f"turn {self._turn}/{inp.max_turns}, agent {agent.name}")
             if self._turn == 1:
@@ -156,7 +179,7 @@ class AgentRunWorkflow:
     async def _input_guardrails(
         self, agent: AgentSpec, guardrails: list[GuardrailSpec], model: asyncio.Task[Any] | None
     ) -> None:
-        """Runs guardrails concurrently; the first tripwire cancels the model call and ends the run."""
+        """Runs guardrails concurrently; the first tripwire cancels the model call, ends the run."""
 
         async def check(guardrail: GuardrailSpec) -> InputGuardrailResult:
             checked: GuardrailCheckOutput = await workflow.execute_activity(
@@ -203,7 +226,8 @@ class AgentRunWorkflow:
             + [item.to_input_item() for item in self._generated_items],
             model=cfg.model,
             model_settings=cfg.model_settings,
-            reset_tool_choice=agent.reset_tool_choice and agent.name in self._agents_that_used_tools,
+            reset_tool_choice=agent.reset_tool_choice
+            and agent.name in self._agents_that_used_tools,
             previous_response_id=self._previous_response_id,
             conversation_id=self._inp.conversation_id,
         )
@@ -229,25 +253,39 @@ class AgentRunWorkflow:
         for raw in response.output:
             kind = raw.get("type")
             if kind == "message":
-                new_items.append(RunItem(type="message_output_item", agent_name=agent.name, raw_item=raw))
+                new_items.append(
+                    RunItem(type="message_output_item", agent_name=agent.name, raw_item=raw)
+                )
             elif kind == "reasoning":
-                new_items.append(RunItem(type="reasoning_item", agent_name=agent.name, raw_item=raw))
+                new_items.append(
+                    RunItem(type="reasoning_item", agent_name=agent.name, raw_item=raw)
+                )
             elif kind == "function_call":
                 name = raw.get("name", "")
                 offered = name in turn_out.offered_tools
                 handoff_spec = agent.handoff(name)
                 if offered and handoff_spec is not None:
-                    new_items.append(RunItem(type="handoff_call_item", agent_name=agent.name, raw_item=raw))
+                    new_items.append(
+                        RunItem(type="handoff_call_item", agent_name=agent.name, raw_item=raw)
+                    )
                     handoff_calls.append((raw, handoff_spec))
                 elif offered and agent.tool(name) is not None:
-                    new_items.append(RunItem(type="tool_call_item", agent_name=agent.name, raw_item=raw))
+                    new_items.append(
+                        RunItem(type="tool_call_item", agent_name=agent.name, raw_item=raw)
+                    )
                     tool_calls.append(raw)
                 else:
                     self._session_items.extend(new_items)
-                    self._fail("ModelBehaviorError", f"Tool {name} not found in agent {agent.name}", "failed")
+                    self._fail(
+                        "ModelBehaviorError",
+                        f"Tool {name} not found in agent {agent.name}",
+                        "failed",
+                    )
             elif isinstance(kind, str) and kind.endswith("_call"):
                 # Hosted tool calls (web search, file search...) ran on the provider's side.
-                new_items.append(RunItem(type="tool_call_item", agent_name=agent.name, raw_item=raw))
+                new_items.append(
+                    RunItem(type="tool_call_item", agent_name=agent.name, raw_item=raw)
+                )
         if (tool_calls or handoff_calls) and agent.name not in self._agents_that_used_tools:
             self._agents_that_used_tools.append(agent.name)
         if self._previous_response_id is not None or self._inp.conversation_id is not None:
@@ -301,16 +339,17 @@ class AgentRunWorkflow:
         except ActivityError as e:
             self._session_items.extend(new_items)
             self._fail_from(e)
-        for call, out in zip(calls, outputs, strict=True):
+        for out in outputs:
             self._tool_input_guardrail_results.extend(out.input_guardrail_results)
             self._tool_output_guardrail_results.extend(out.output_guardrail_results)
         for call, out in zip(calls, outputs, strict=True):
             if out.tripwire is not None:
                 self._session_items.extend(new_items)
                 kind = out.tripwire.kind
+                name = out.tripwire.result.guardrail_name
                 self._fail(
                     f"Tool{kind.capitalize()}GuardrailTripwireTriggered",
-                    f"Tool {kind} guardrail {out.tripwire.result.guardrail_name} triggered tripwire",
+                    f"Tool {kind} guardrail {name} triggered tripwire",
                     "tool_guardrail_triggered",
                     guardrail_result=out.tripwire.result,
                 )
@@ -318,7 +357,9 @@ class AgentRunWorkflow:
                 RunItem(
                     type="tool_call_output_item",
                     agent_name=agent.name,
-                    raw_item=ItemHelpers.tool_call_output_item(call.get("call_id", ""), out.output_text),
+                    raw_item=ItemHelpers.tool_call_output_item(
+                        call.get("call_id", ""), out.output_text
+                    ),
                     output=out.output,
                 )
             )
@@ -336,7 +377,9 @@ class AgentRunWorkflow:
                 RunItem(
                     type="tool_call_output_item",
                     agent_name=agent.name,
-                    raw_item=ItemHelpers.tool_call_output_item(raw.get("call_id", ""), MULTIPLE_HANDOFFS_MESSAGE),
+                    raw_item=ItemHelpers.tool_call_output_item(
+                        raw.get("call_id", ""), MULTIPLE_HANDOFFS_MESSAGE
+                    ),
                     output=MULTIPLE_HANDOFFS_MESSAGE,
                 )
             )
@@ -379,7 +422,9 @@ class AgentRunWorkflow:
             )
         if filtered is not None and filtered.filtered:
             self._original_input = filtered.input_history
-            model_items = filtered.input_items if filtered.input_items is not None else filtered.new_items
+            model_items = (
+                filtered.input_items if filtered.input_items is not None else filtered.new_items
+            )
             self._generated_items = filtered.pre_handoff_items + model_items
             self._session_items.extend(filtered.new_items)
         elif nest:
@@ -412,7 +457,9 @@ class AgentRunWorkflow:
             ToolsToFinalOutputInput(
                 scope=self._scope(agent),
                 results=[
-                    ToolResultData(tool_name=c["name"], call_id=c.get("call_id", ""), output=o.output)
+                    ToolResultData(
+                        tool_name=c["name"], call_id=c.get("call_id", ""), output=o.output
+                    )
                     for c, o in results
                 ],
             ),
@@ -435,7 +482,10 @@ class AgentRunWorkflow:
                 workflow.execute_activity(
                     "agents.check_guardrail",
                     GuardrailCheckInput(
-                        scope=self._scope(agent), kind="output", guardrail_name=g.name, value=final_output
+                        scope=self._scope(agent),
+                        kind="output",
+                        guardrail_name=g.name,
+                        value=final_output,
                     ),
                     result_type=GuardrailCheckOutput,
                     start_to_close_timeout=activity_options.CALLBACK.start_to_close,
@@ -450,7 +500,10 @@ class AgentRunWorkflow:
                 self._fail_from(e)
             results = [
                 OutputGuardrailResult(
-                    guardrail_name=g.name, agent_name=agent.name, agent_output=final_output, output=o.output
+                    guardrail_name=g.name,
+                    agent_name=agent.name,
+                    agent_output=final_output,
+                    output=o.output,
                 )
                 for g, o in zip(guardrails, outputs, strict=True)
             ]
@@ -468,7 +521,9 @@ class AgentRunWorkflow:
     # --- plumbing ---------------------------------------------------------------------------
 
     def _scope(self, agent: AgentSpec) -> CallScope:
-        return CallScope(run_id=self._run_id, agent_name=agent.name, turn=self._turn, context=self._inp.context)
+        return CallScope(
+            run_id=self._run_id, agent_name=agent.name, turn=self._turn, context=self._inp.context
+        )
 
     async def _activity(
         self,
@@ -493,7 +548,12 @@ class AgentRunWorkflow:
                 self._session_items.extend(partial_items)
             self._fail_from(e)
 
-    def _result(self, status: RunStatus, final_output: Any, output_results: list[OutputGuardrailResult] | None = None) -> RunResult:
+    def _result(
+        self,
+        status: RunStatus,
+        final_output: Any,
+        output_results: list[OutputGuardrailResult] | None = None,
+    ) -> RunResult:
         return RunResult(
             run_id=self._run_id,
             status=status,
@@ -506,7 +566,8 @@ class AgentRunWorkflow:
             max_turns=self._max_turns,
             usage=self._usage,
             input_guardrail_results=self._input_guardrail_results,
-            output_guardrail_results=output_results or getattr(self, "_output_guardrail_results", []),
+            output_guardrail_results=output_results
+            or getattr(self, "_output_guardrail_results", []),
             tool_input_guardrail_results=self._tool_input_guardrail_results,
             tool_output_guardrail_results=self._tool_output_guardrail_results,
         )
@@ -516,11 +577,18 @@ class AgentRunWorkflow:
         if workflow.info().typed_search_attributes.get(RUN_STATUS) is not None:
             workflow.upsert_search_attributes([RUN_STATUS.value_set(status)])
 
-    def _finish(self, status: RunStatus, final_output: Any, output_results: list[OutputGuardrailResult] | None = None) -> RunResult:
+    def _finish(
+        self,
+        status: RunStatus,
+        final_output: Any,
+        output_results: list[OutputGuardrailResult] | None = None,
+    ) -> RunResult:
         self._set_status(status)
         return self._result(status, final_output, output_results)
 
-    def _fail(self, error_type: str, message: str, status: RunStatus, guardrail_result: Any = None) -> NoReturn:
+    def _fail(
+        self, error_type: str, message: str, status: RunStatus, guardrail_result: Any = None
+    ) -> NoReturn:
         """Ends the run as a failed workflow whose error names the reference exception."""
         self._set_status(status)
         details: list[Any] = [self._result(status, None)]
@@ -530,7 +598,13 @@ class AgentRunWorkflow:
 
     def _fail_from(self, error: ActivityError) -> NoReturn:
         cause = error.cause
+        if isinstance(cause, CancelledError):
+            # A hard cancel of the run reached the activity: end as cancelled, not failed.
+            self._status = "cancelled"
+            raise asyncio.CancelledError(cause.message)
         if isinstance(cause, ApplicationError):
             self._fail(cause.type or "ActivityError", cause.message, "failed")
         message = cause.message if isinstance(cause, FailureError) else str(error)
-        self._fail(type(cause).__name__ if cause is not None else "ActivityError", message, "failed")
+        self._fail(
+            type(cause).__name__ if cause is not None else "ActivityError", message, "failed"
+        )

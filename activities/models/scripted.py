@@ -51,7 +51,8 @@ class ScriptedModel(Model):
             index = request.call_context.turn - 1
             if not 0 <= index < len(self._script):
                 raise UserError(
-                    f"ScriptedModel has {len(self._script)} replies; turn {request.call_context.turn} "
+                    f"ScriptedModel has {len(self._script)} replies; "
+                    f"turn {request.call_context.turn} "
                     "asked for one more"
                 )
             reply = self._script[index]

@@ -23,7 +23,9 @@ class Harness:
         self.client = client
         self.task_queue = task_queue
 
-    async def start(self, agent_name: str, input: Any, **kwargs: Any) -> WorkflowHandle[Any, RunResult]:
+    async def start(
+        self, agent_name: str, input: Any, **kwargs: Any
+    ) -> WorkflowHandle[Any, RunResult]:
         run_id = kwargs.pop("run_id", f"run-{uuid.uuid4()}")
         return await self.client.start_workflow(
             AgentRunWorkflow.run,
@@ -52,7 +54,9 @@ def harness_for(client: Client) -> Callable[..., Any]:
         registry: AgentRegistry, model_provider: ModelProvider | None = None
     ) -> AsyncIterator[Harness]:
         task_queue = f"tq-{uuid.uuid4()}"
-        worker = build_worker(client, registry, task_queue=task_queue, model_provider=model_provider)
+        worker = build_worker(
+            client, registry, task_queue=task_queue, model_provider=model_provider
+        )
         async with worker:
             yield Harness(client, task_queue)
 

@@ -43,7 +43,9 @@ def script(request: ModelRequest):
 
 
 model = ScriptedModel(script)
-billing = Agent(name="billing", instructions="Handle billing.", tools=[refund, get_weather], model=model)
+billing = Agent(
+    name="billing", instructions="Handle billing.", tools=[refund, get_weather], model=model
+)
 triage = Agent(name="triage", instructions="Route.", handoffs=[billing], model=model)
 
 
@@ -69,7 +71,9 @@ async def test_handoff_then_parallel_tools_then_final(harness_for):
         "tool_call_output_item",
         "message_output_item",
     ]
-    outputs = {i.raw_item["call_id"]: i for i in result.new_items if i.type == "tool_call_output_item"}
+    outputs = {
+        i.raw_item["call_id"]: i for i in result.new_items if i.type == "tool_call_output_item"
+    }
     assert outputs["t1"].output == {"order_id": "A1", "refunded": 5.0}
     assert json.loads(outputs["t1"].raw_item["output"]) == {"order_id": "A1", "refunded": 5.0}
     assert outputs["t2"].raw_item["output"] == "sunny in Oslo"
