@@ -22,7 +22,7 @@ from durable_agents.guardrail import (
     ToolOutputGuardrailData,
 )
 from durable_agents.handoffs import HandoffInputData
-from durable_agents.items import ItemHelpers
+from durable_agents.items import ItemHelpers, output_item_type
 from durable_agents.models import (
     Model,
     ModelCallContext,
@@ -30,13 +30,19 @@ from durable_agents.models import (
     ModelRequest,
     OutputSchema,
     ToolDefinition,
+    TResponseInputItem,
 )
 from durable_agents.registry import AgentRegistry
 from durable_agents.run_context import RunContextWrapper, ToolContext
 
+from .conversation_cache import ConversationCache
 from .errors import agents_error, raise_user_code_error, user_code_error
+from .heartbeat import heartbeating
 from .types import (
+    CONVERSATION_QUERY,
     CallScope,
+    ConversationRef,
+    ConversationSnapshot,
     GuardrailCheckInput,
     GuardrailCheckOutput,
     HandoffCallInput,
@@ -67,10 +73,14 @@ class AgentActivities:
     """Activities bound to one worker's registry and model provider."""
 
     def __init__(
-        self, registry: AgentRegistry, model_provider: ModelProvider | None = None
+        self,
+        registry: AgentRegistry,
+        model_provider: ModelProvider | None = None,
+        conversations: ConversationCache | None = None,
     ) -> None:
         self.registry = registry
         self._model_provider = model_provider
+        self.conversations = conversations or ConversationCache()
 
     def all(self) -> list[Callable[..., Any]]:
         return [
@@ -134,6 +144,7 @@ class AgentActivities:
     # --- activities -------------------------------------------------------------------------
 
     @activity.defn(name="agents.resolve_run")
+    @heartbeating
     async def resolve_run(self, inp: ResolveRunInput) -> ResolveRunOutput:
         try:
             specs = self.registry.run_specs(
@@ -144,6 +155,7 @@ class AgentActivities:
         return ResolveRunOutput(specs=specs)
 
     @activity.defn(name="agents.model_turn")
+    @heartbeating
     async def model_turn(self, inp: ModelTurnInput) -> ModelTurnOutput:
         scope = inp.scope
         agent = self._agent(scope.agent_name)
@@ -183,7 +195,7 @@ class AgentActivities:
         request = ModelRequest(
             model=model_name if isinstance(model_name, str) else None,
             system_instructions=instructions,
-            input=inp.input,
+            input=await self._conversation_input(inp.conversation),
             model_settings=settings,
             tools=tools,
             handoffs=handoffs,
@@ -213,6 +225,11 @@ class AgentActivities:
 
             raise model_error_to_application_error(e) from e
 
+        if not inp.conversation.server_managed:
+            self.conversations.put(
+                inp.conversation.key,
+                request.input + [item for item in response.output if output_item_type(item)],
+            )
         result = ModelTurnOutput(
             response=response, offered_tools=[t.name for t in tools + handoffs]
         )
@@ -230,7 +247,29 @@ class AgentActivities:
             result.has_final_output = True
         return result
 
+    async def _conversation_input(self, ref: ConversationRef) -> list[TResponseInputItem]:
+        """The whole conversation from the cache, or from the run itself on a miss."""
+        if ref.server_managed or ref.base_length == 0:
+            return list(ref.delta)
+        prefix = self.conversations.prefix(ref.key, ref.base_length)
+        if prefix is None:
+            info = activity.info()
+            handle = activity.client().get_workflow_handle(
+                info.workflow_id, run_id=info.workflow_run_id
+            )
+            snapshot = await handle.query(
+                CONVERSATION_QUERY, ref.key, result_type=ConversationSnapshot
+            )
+            if len(snapshot.items) < ref.base_length:
+                raise ApplicationError(
+                    f"conversation {ref.key} has {len(snapshot.items)} items, "
+                    f"expected at least {ref.base_length}"
+                )
+            prefix = snapshot.items[: ref.base_length]
+        return prefix + ref.delta
+
     @activity.defn(name="agents.call_tool")
+    @heartbeating
     async def call_tool(self, inp: ToolCallInput) -> ToolCallOutput:
         scope = inp.scope
         agent = self._agent(scope.agent_name)
@@ -304,6 +343,7 @@ class AgentActivities:
         )
 
     @activity.defn(name="agents.check_guardrail")
+    @heartbeating
     async def check_guardrail(self, inp: GuardrailCheckInput) -> GuardrailCheckOutput:
         scope = inp.scope
         agent = self._agent(scope.agent_name)
@@ -344,6 +384,7 @@ class AgentActivities:
         return TypeAdapter(agent.output_type).validate_python(value)
 
     @activity.defn(name="agents.invoke_handoff")
+    @heartbeating
     async def invoke_handoff(self, inp: HandoffCallInput) -> HandoffCallOutput:
         scope = inp.scope
         self._agent(scope.agent_name)
@@ -387,6 +428,7 @@ class AgentActivities:
         )
 
     @activity.defn(name="agents.tools_to_final_output")
+    @heartbeating
     async def tools_to_final_output(self, inp: ToolsToFinalOutputInput) -> ToolsToFinalOutputOutput:
         agent = self._agent(inp.scope.agent_name)
         behavior = agent.tool_use_behavior

@@ -12,6 +12,14 @@ from durable_agents.model_settings import ModelSettings
 from durable_agents.models import ModelResponse, TResponseInputItem
 from durable_agents.spec import RunSpecs
 
+CONVERSATION_QUERY = "conversation"
+"""The workflow query a model activity uses to fetch a conversation its worker does not hold."""
+
+
+class ConversationSnapshot(BaseModel):
+    key: str
+    items: list[TResponseInputItem]
+
 
 class CallScope(BaseModel):
     """Who is calling: lets an activity find the definition and bind log context."""
@@ -32,9 +40,22 @@ class ResolveRunOutput(BaseModel):
     specs: RunSpecs
 
 
+class ConversationRef(BaseModel):
+    """The conversation by reference: the activity holds (or fetches) the first `base_length`
+    items and gets only the items after them, so history does not grow with the square of the
+    conversation length."""
+
+    key: str
+    base_length: int = 0
+    delta: list[TResponseInputItem] = Field(default_factory=list)
+    server_managed: bool = False
+    """The provider holds the conversation (previous_response_id / conversation_id): send only
+    `delta`."""
+
+
 class ModelTurnInput(BaseModel):
     scope: CallScope
-    input: list[TResponseInputItem]
+    conversation: ConversationRef
     model: str | None = None
     """The run config's model override, by name."""
     model_settings: ModelSettings | None = None

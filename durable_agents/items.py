@@ -37,6 +37,21 @@ class RunItem(BaseModel):
         return dict(self.raw_item)
 
 
+def output_item_type(raw: TResponseOutputItem) -> RunItemType | None:
+    """How a model output item enters the run; None for items the run ignores.
+
+    Function calls are reported as tool calls here; the workflow tells handoffs apart.
+    """
+    kind = raw.get("type")
+    if kind == "message":
+        return "message_output_item"
+    if kind == "reasoning":
+        return "reasoning_item"
+    if isinstance(kind, str) and kind.endswith("_call"):
+        return "tool_call_item"
+    return None
+
+
 class ItemHelpers:
     @staticmethod
     def input_to_new_input_list(input: str | list[TResponseInputItem]) -> list[TResponseInputItem]:

@@ -8,6 +8,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.agent_activities import AgentActivities
+from activities.conversation_cache import ConversationCache
 from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
 from workflows.agent_run import AgentRunWorkflow
@@ -23,10 +24,11 @@ def build_worker(
     model_provider: ModelProvider | None = None,
     max_concurrent_activities: int | None = None,
     max_concurrent_workflow_tasks: int | None = None,
+    conversation_cache: ConversationCache | None = None,
     **worker_kwargs: Any,
 ) -> Worker:
     """The client must use the pydantic data converter, as every client of these runs does."""
-    activities = AgentActivities(registry, model_provider)
+    activities = AgentActivities(registry, model_provider, conversation_cache)
     return Worker(
         client,
         task_queue=task_queue,

@@ -1,7 +1,10 @@
 """Timeouts and retry policies per activity kind.
 
 User-code errors are raised as non-retryable by the activities themselves, so the retries here
-only absorb crashes, timeouts and the retryable model API errors (429, 5xx, connection)."""
+only absorb crashes, timeouts and the retryable model API errors (429, 5xx, connection).
+Every activity heartbeats, so a worker that dies mid-call is noticed within `heartbeat`, not
+after a long start-to-close timeout.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +17,13 @@ from temporalio.common import RetryPolicy
 @dataclass(frozen=True)
 class ActivityKind:
     start_to_close: timedelta
+    heartbeat: timedelta
     retry: RetryPolicy
 
 
 MODEL = ActivityKind(
-    start_to_close=timedelta(minutes=5),
+    start_to_close=timedelta(minutes=10),
+    heartbeat=timedelta(seconds=10),
     retry=RetryPolicy(
         initial_interval=timedelta(seconds=1),
         backoff_coefficient=2.0,
@@ -27,10 +32,12 @@ MODEL = ActivityKind(
     ),
 )
 TOOL = ActivityKind(
-    start_to_close=timedelta(minutes=2),
+    start_to_close=timedelta(minutes=5),
+    heartbeat=timedelta(seconds=10),
     retry=RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=5),
 )
 CALLBACK = ActivityKind(
-    start_to_close=timedelta(minutes=1),
+    start_to_close=timedelta(minutes=2),
+    heartbeat=timedelta(seconds=10),
     retry=RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=5),
 )

@@ -18,7 +18,10 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from activities.types import (
+        CONVERSATION_QUERY,
         CallScope,
+        ConversationRef,
+        ConversationSnapshot,
         GuardrailCheckInput,
         GuardrailCheckOutput,
         HandoffCallInput,
@@ -33,14 +36,10 @@ with workflow.unsafe.imports_passed_through():
         ToolsToFinalOutputInput,
         ToolsToFinalOutputOutput,
     )
-    from durable_agents.guardrail import (
-        InputGuardrailResult,
-        OutputGuardrailResult,
-        ToolGuardrailResult,
-    )
+    from durable_agents.guardrail import InputGuardrailResult, OutputGuardrailResult
     from durable_agents.handoff_history import nest_handoff_history
-    from durable_agents.items import ItemHelpers, RunItem
-    from durable_agents.models import ModelResponse, TResponseInputItem
+    from durable_agents.items import ItemHelpers, RunItem, output_item_type
+    from durable_agents.models import TResponseInputItem
     from durable_agents.result import RunResult, RunStatus
     from durable_agents.spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs
     from durable_agents.usage import Usage
@@ -53,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
         WORKFLOW_NAME,
         RunInput,
         RunProgress,
+        RunState,
     )
 
 MULTIPLE_HANDOFFS_MESSAGE = "Multiple handoffs detected, ignoring this one."
@@ -62,12 +62,10 @@ MULTIPLE_HANDOFFS_MESSAGE = "Multiple handoffs detected, ignoring this one."
 class AgentRunWorkflow:
     def __init__(self) -> None:
         self._status: RunStatus = "running"
-        self._turn = 0
-        self._max_turns = 0
-        self._agent_name = ""
+        self._inp: RunInput | None = None
+        self._state: RunState | None = None
+        self._conversation: list[TResponseInputItem] = []
         self._cancel_requested = False
-        self._usage = Usage()
-        self._session_items: list[RunItem] = []
 
     # --- signals and queries ----------------------------------------------------------------
 
@@ -75,23 +73,40 @@ class AgentRunWorkflow:
     def cancel_after_turn(self) -> None:
         """Soft cancel: the turn in flight (its tools included) finishes, then the run ends."""
         self._cancel_requested = True
+        if self._state is not None:
+            self._state.cancel_requested = True
 
     @workflow.query(name=PROGRESS_QUERY)
     def progress(self) -> RunProgress:
+        s = self._state
+        if s is None or self._inp is None:
+            return RunProgress(
+                status=self._status, current_turn=0, max_turns=0, current_agent="", usage=Usage()
+            )
         return RunProgress(
             status=self._status,
-            current_turn=self._turn,
-            max_turns=self._max_turns,
-            current_agent=self._agent_name,
+            current_turn=s.turn,
+            max_turns=self._inp.max_turns,
+            current_agent=s.current_agent,
             usage=Usage(
-                requests=self._usage.requests,
-                input_tokens=self._usage.input_tokens,
-                output_tokens=self._usage.output_tokens,
-                total_tokens=self._usage.total_tokens,
+                requests=s.usage.requests,
+                input_tokens=s.usage.input_tokens,
+                output_tokens=s.usage.output_tokens,
+                total_tokens=s.usage.total_tokens,
             ),
             cancel_requested=self._cancel_requested,
-            last_items=self._session_items[-5:],
+            last_items=s.session_items[-5:],
+            continued_runs=s.continued_runs,
         )
+
+    @workflow.query(name=CONVERSATION_QUERY)
+    def conversation(self, key: str) -> ConversationSnapshot:
+        """The model-facing conversation, for a model activity whose worker has no copy."""
+        if key != self._conversation_key():
+            raise ApplicationError(
+                f"conversation {key} is not current ({self._conversation_key()})"
+            )
+        return ConversationSnapshot(key=key, items=self._conversation)
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -110,49 +125,69 @@ class AgentRunWorkflow:
                 ) from None
         self._inp = inp
         self._run_id = workflow.info().workflow_id
-        self._max_turns = inp.max_turns
-        self._agent_name = inp.agent_name
-        self._original_input: str | list[TResponseInputItem] = inp.input
-        self._generated_items: list[RunItem] = []
-        self._responses: list[ModelResponse] = []
-        self._input_guardrail_results: list[InputGuardrailResult] = []
-        self._tool_input_guardrail_results: list[ToolGuardrailResult] = []
-        self._tool_output_guardrail_results: list[ToolGuardrailResult] = []
-        self._agents_that_used_tools: list[str] = []
-        self._previous_response_id = inp.previous_response_id
+        if inp.continued is not None:
+            self._state = inp.continued
+            self._cancel_requested = self._cancel_requested or self._state.cancel_requested
+        else:
+            self._state = RunState(
+                current_agent=inp.agent_name,
+                original_input=inp.input,
+                previous_response_id=inp.previous_response_id,
+            )
+        s = self._state
+        s.cancel_requested = self._cancel_requested
+        self._conversation = ItemHelpers.input_to_new_input_list(s.original_input) + [
+            item.to_input_item() for item in s.generated_items
+        ]
 
-        resolved: ResolveRunOutput = await self._activity(
-            "agents.resolve_run",
-            ResolveRunInput(
-                agent_name=inp.agent_name,
-                input_guardrails=inp.run_config.input_guardrails,
-                output_guardrails=inp.run_config.output_guardrails,
-            ),
-            ResolveRunOutput,
-            activity_options.CALLBACK,
-            f"resolve: {inp.agent_name}",
-        )
-        self._specs: RunSpecs = resolved.specs
+        if s.specs is None:
+            resolved: ResolveRunOutput = await self._activity(
+                "agents.resolve_run",
+                ResolveRunInput(
+                    agent_name=inp.agent_name,
+                    input_guardrails=inp.run_config.input_guardrails,
+                    output_guardrails=inp.run_config.output_guardrails,
+                ),
+                ResolveRunOutput,
+                activity_options.CALLBACK,
+                f"resolve: {inp.agent_name}",
+            )
+            s.specs = resolved.specs
+        self._specs: RunSpecs = s.specs
 
+        turns_this_run = 0
         while True:
             if self._cancel_requested:
                 return self._finish("cancelled", None)
-            self._turn += 1
-            if self._turn > inp.max_turns:
+            if self._should_continue_as_new(turns_this_run):
+                s.continued_runs += 1
+                workflow.continue_as_new(inp.model_copy(update={"continued": s}))
+            s.turn += 1
+            turns_this_run += 1
+            if s.turn > inp.max_turns:
                 self._fail(
                     "MaxTurnsExceeded",
                     f"Max turns ({inp.max_turns}) exceeded",
                     "max_turns_exceeded",
                 )
-            agent = self._specs.agents[self._agent_name]
-            workflow.set_current_details(f"turn {self._turn}/{inp.max_turns}, agent {agent.name}")
-            if self._turn == 1:
+            agent = self._specs.agents[s.current_agent]
+            workflow.set_current_details(f"turn {s.turn}/{inp.max_turns}, agent {agent.name}")
+            if s.turn == 1:
                 turn_out = await self._first_turn(agent)
             else:
                 turn_out = await self._call_model(agent)
             final = await self._process_turn(agent, turn_out)
             if final is not None:
                 return await self._complete(agent, final[0])
+
+    def _should_continue_as_new(self, turns_this_run: int) -> bool:
+        assert self._inp is not None
+        if turns_this_run == 0:
+            return False
+        budget = self._inp.continue_as_new_after_turns
+        return (budget is not None and turns_this_run >= budget) or (
+            workflow.info().is_continue_as_new_suggested()
+        )
 
     async def _first_turn(self, agent: AgentSpec) -> ModelTurnOutput:
         """Blocking input guardrails first; the others run beside the first model call."""
@@ -166,8 +201,9 @@ class AgentRunWorkflow:
             self._model_input(agent),
             result_type=ModelTurnOutput,
             start_to_close_timeout=activity_options.MODEL.start_to_close,
+            heartbeat_timeout=activity_options.MODEL.heartbeat,
             retry_policy=activity_options.MODEL.retry,
-            summary=f"model: {agent.name} (turn {self._turn})",
+            summary=f"model: {agent.name} (turn {self._state_().turn})",
         )
         if parallel:
             await self._input_guardrails(agent, parallel, model)
@@ -180,20 +216,22 @@ class AgentRunWorkflow:
         self, agent: AgentSpec, guardrails: list[GuardrailSpec], model: asyncio.Task[Any] | None
     ) -> None:
         """Runs guardrails concurrently; the first tripwire cancels the model call, ends the run."""
+        assert self._inp is not None
+        run_input = self._inp.input
 
         async def check(guardrail: GuardrailSpec) -> InputGuardrailResult:
-            checked: GuardrailCheckOutput = await workflow.execute_activity(
+            checked: GuardrailCheckOutput = await self._activity(
                 "agents.check_guardrail",
                 GuardrailCheckInput(
                     scope=self._scope(agent),
                     kind="input",
                     guardrail_name=guardrail.name,
-                    value=self._inp.input,
+                    value=run_input,
                 ),
-                result_type=GuardrailCheckOutput,
-                start_to_close_timeout=activity_options.CALLBACK.start_to_close,
-                retry_policy=activity_options.CALLBACK.retry,
-                summary=f"guardrail: {guardrail.name}",
+                GuardrailCheckOutput,
+                activity_options.CALLBACK,
+                f"guardrail: {guardrail.name}",
+                fail_run=False,
             )
             return InputGuardrailResult(guardrail_name=guardrail.name, output=checked.output)
 
@@ -201,7 +239,7 @@ class AgentRunWorkflow:
         try:
             for done in workflow.as_completed(tasks):
                 result = await done
-                self._input_guardrail_results.append(result)
+                self._state_().input_guardrail_results.append(result)
                 if result.output.tripwire_triggered:
                     for task in tasks:
                         task.cancel()
@@ -218,17 +256,32 @@ class AgentRunWorkflow:
                 model.cancel()
             self._fail_from(e)
 
+    # --- the conversation -------------------------------------------------------------------
+
+    def _conversation_key(self) -> str:
+        info = workflow.info()
+        return f"{info.workflow_id}/{info.run_id}/{self._state_().conversation_epoch}"
+
+    def _append_generated(self, items: list[RunItem]) -> None:
+        self._state_().generated_items.extend(items)
+        self._conversation.extend(item.to_input_item() for item in items)
+
     def _model_input(self, agent: AgentSpec) -> ModelTurnInput:
+        assert self._inp is not None
+        s = self._state_()
         cfg = self._inp.run_config
         return ModelTurnInput(
             scope=self._scope(agent),
-            input=ItemHelpers.input_to_new_input_list(self._original_input)
-            + [item.to_input_item() for item in self._generated_items],
+            conversation=ConversationRef(
+                key=self._conversation_key(),
+                base_length=s.sent_length,
+                delta=self._conversation[s.sent_length :],
+                server_managed=self._inp.server_managed,
+            ),
             model=cfg.model,
             model_settings=cfg.model_settings,
-            reset_tool_choice=agent.reset_tool_choice
-            and agent.name in self._agents_that_used_tools,
-            previous_response_id=self._previous_response_id,
+            reset_tool_choice=agent.reset_tool_choice and agent.name in s.agents_that_used_tools,
+            previous_response_id=s.previous_response_id,
             conversation_id=self._inp.conversation_id,
         )
 
@@ -238,58 +291,58 @@ class AgentRunWorkflow:
             self._model_input(agent),
             ModelTurnOutput,
             activity_options.MODEL,
-            f"model: {agent.name} (turn {self._turn})",
+            f"model: {agent.name} (turn {self._state_().turn})",
         )
+
+    # --- one turn ---------------------------------------------------------------------------
 
     async def _process_turn(self, agent: AgentSpec, turn_out: ModelTurnOutput) -> tuple[Any] | None:
         """Applies one model response. Returns (final_output,) when the run should finish."""
+        assert self._inp is not None
+        s = self._state_()
         response = turn_out.response
-        self._responses.append(response)
-        self._usage.add(response.usage)
+        s.raw_responses.append(response)
+        s.usage.add(response.usage)
+        # The model side now holds everything sent plus the response's own items.
+        s.sent_length = len(self._conversation)
 
         new_items: list[RunItem] = []
         tool_calls: list[dict[str, Any]] = []
         handoff_calls: list[tuple[dict[str, Any], HandoffSpec]] = []
         for raw in response.output:
-            kind = raw.get("type")
-            if kind == "message":
+            kind = output_item_type(raw)
+            if kind is None:
+                continue
+            s.sent_length += 1
+            if raw.get("type") != "function_call":
+                new_items.append(RunItem(type=kind, agent_name=agent.name, raw_item=raw))
+                continue
+            name = raw.get("name", "")
+            offered = name in turn_out.offered_tools
+            handoff_spec = agent.handoff(name)
+            if offered and handoff_spec is not None:
                 new_items.append(
-                    RunItem(type="message_output_item", agent_name=agent.name, raw_item=raw)
+                    RunItem(type="handoff_call_item", agent_name=agent.name, raw_item=raw)
                 )
-            elif kind == "reasoning":
-                new_items.append(
-                    RunItem(type="reasoning_item", agent_name=agent.name, raw_item=raw)
-                )
-            elif kind == "function_call":
-                name = raw.get("name", "")
-                offered = name in turn_out.offered_tools
-                handoff_spec = agent.handoff(name)
-                if offered and handoff_spec is not None:
-                    new_items.append(
-                        RunItem(type="handoff_call_item", agent_name=agent.name, raw_item=raw)
-                    )
-                    handoff_calls.append((raw, handoff_spec))
-                elif offered and agent.tool(name) is not None:
-                    new_items.append(
-                        RunItem(type="tool_call_item", agent_name=agent.name, raw_item=raw)
-                    )
-                    tool_calls.append(raw)
-                else:
-                    self._session_items.extend(new_items)
-                    self._fail(
-                        "ModelBehaviorError",
-                        f"Tool {name} not found in agent {agent.name}",
-                        "failed",
-                    )
-            elif isinstance(kind, str) and kind.endswith("_call"):
-                # Hosted tool calls (web search, file search...) ran on the provider's side.
+                handoff_calls.append((raw, handoff_spec))
+            elif offered and agent.tool(name) is not None:
                 new_items.append(
                     RunItem(type="tool_call_item", agent_name=agent.name, raw_item=raw)
                 )
-        if (tool_calls or handoff_calls) and agent.name not in self._agents_that_used_tools:
-            self._agents_that_used_tools.append(agent.name)
-        if self._previous_response_id is not None or self._inp.conversation_id is not None:
-            self._previous_response_id = response.response_id or self._previous_response_id
+                tool_calls.append(raw)
+            else:
+                s.session_items.extend(new_items)
+                self._fail(
+                    "ModelBehaviorError", f"Tool {name} not found in agent {agent.name}", "failed"
+                )
+        if (tool_calls or handoff_calls) and agent.name not in s.agents_that_used_tools:
+            s.agents_that_used_tools.append(agent.name)
+        if (
+            self._inp.conversation_id is None
+            and (s.previous_response_id is not None or self._inp.auto_previous_response_id)
+            and response.response_id is not None
+        ):
+            s.previous_response_id = response.response_id
 
         tool_results = await self._run_tools(agent, tool_calls, new_items)
 
@@ -300,8 +353,8 @@ class AgentRunWorkflow:
         final = await self._final_output_from_tools(agent, tool_results)
         if final is None and not tool_calls and turn_out.has_final_output:
             final = (turn_out.final_output,)
-        self._generated_items.extend(new_items)
-        self._session_items.extend(new_items)
+        self._append_generated(new_items)
+        s.session_items.extend(new_items)
         return final
 
     async def _run_tools(
@@ -310,6 +363,7 @@ class AgentRunWorkflow:
         """All tool calls of a turn run concurrently, each as its own activity."""
         if not calls:
             return []
+        s = self._state_()
         scope = self._scope(agent)
         pending = []
         for call in calls:
@@ -330,6 +384,7 @@ class AgentRunWorkflow:
                     ),
                     result_type=ToolCallOutput,
                     start_to_close_timeout=timeout,
+                    heartbeat_timeout=activity_options.TOOL.heartbeat,
                     retry_policy=activity_options.TOOL.retry,
                     summary=f"tool: {call['name']}",
                 )
@@ -337,14 +392,14 @@ class AgentRunWorkflow:
         try:
             outputs: list[ToolCallOutput] = list(await asyncio.gather(*pending))
         except ActivityError as e:
-            self._session_items.extend(new_items)
+            s.session_items.extend(new_items)
             self._fail_from(e)
         for out in outputs:
-            self._tool_input_guardrail_results.extend(out.input_guardrail_results)
-            self._tool_output_guardrail_results.extend(out.output_guardrail_results)
+            s.tool_input_guardrail_results.extend(out.input_guardrail_results)
+            s.tool_output_guardrail_results.extend(out.output_guardrail_results)
         for call, out in zip(calls, outputs, strict=True):
             if out.tripwire is not None:
-                self._session_items.extend(new_items)
+                s.session_items.extend(new_items)
                 kind = out.tripwire.kind
                 name = out.tripwire.result.guardrail_name
                 self._fail(
@@ -372,6 +427,8 @@ class AgentRunWorkflow:
         new_items: list[RunItem],
     ) -> None:
         """Switches the current agent. The first handoff wins; the others get an error output."""
+        assert self._inp is not None
+        s = self._state_()
         for raw, _ in calls[1:]:
             new_items.append(
                 RunItem(
@@ -411,8 +468,8 @@ class AgentRunWorkflow:
                     tool_name=spec.tool_name,
                     arguments=raw.get("arguments", ""),
                     run_filter=run_filter,
-                    input_history=self._original_input if run_filter else [],
-                    pre_handoff_items=self._generated_items if run_filter else [],
+                    input_history=s.original_input if run_filter else [],
+                    pre_handoff_items=s.generated_items if run_filter else [],
                     new_items=new_items if run_filter else [],
                 ),
                 HandoffCallOutput,
@@ -420,24 +477,41 @@ class AgentRunWorkflow:
                 f"handoff: {agent.name} -> {target.name}",
                 partial_items=new_items,
             )
+        s.current_agent = target.name
+        if self._inp.server_managed:
+            # The provider holds the transcript; rewriting it here would only resend it.
+            self._append_generated(new_items)
+            s.session_items.extend(new_items)
+            return
         if filtered is not None and filtered.filtered:
-            self._original_input = filtered.input_history
             model_items = (
                 filtered.input_items if filtered.input_items is not None else filtered.new_items
             )
-            self._generated_items = filtered.pre_handoff_items + model_items
-            self._session_items.extend(filtered.new_items)
+            self._rewrite_conversation(
+                filtered.input_history, filtered.pre_handoff_items + model_items
+            )
+            s.session_items.extend(filtered.new_items)
         elif nest:
             history, kept, forwarded = nest_handoff_history(
-                self._original_input, self._generated_items, new_items
+                s.original_input, s.generated_items, new_items
             )
-            self._original_input = history
-            self._generated_items = kept + forwarded
-            self._session_items.extend(new_items)
+            self._rewrite_conversation(history, kept + forwarded)
+            s.session_items.extend(new_items)
         else:
-            self._generated_items.extend(new_items)
-            self._session_items.extend(new_items)
-        self._agent_name = target.name
+            self._append_generated(new_items)
+            s.session_items.extend(new_items)
+
+    def _rewrite_conversation(
+        self, original_input: str | list[TResponseInputItem], generated: list[RunItem]
+    ) -> None:
+        """A handoff replaced the transcript: the model side starts from a fresh copy."""
+        s = self._state_()
+        s.original_input = original_input
+        s.generated_items = []
+        s.conversation_epoch += 1
+        s.sent_length = 0
+        self._conversation = ItemHelpers.input_to_new_input_list(original_input)
+        self._append_generated(generated)
 
     async def _final_output_from_tools(
         self, agent: AgentSpec, results: list[tuple[dict[str, Any], ToolCallOutput]]
@@ -475,11 +549,11 @@ class AgentRunWorkflow:
         return (output,)
 
     async def _complete(self, agent: AgentSpec, final_output: Any) -> RunResult:
+        s = self._state_()
         guardrails = agent.output_guardrails + self._specs.run_output_guardrails
-        results: list[OutputGuardrailResult] = []
         if guardrails:
             checks = [
-                workflow.execute_activity(
+                self._activity(
                     "agents.check_guardrail",
                     GuardrailCheckInput(
                         scope=self._scope(agent),
@@ -487,18 +561,14 @@ class AgentRunWorkflow:
                         guardrail_name=g.name,
                         value=final_output,
                     ),
-                    result_type=GuardrailCheckOutput,
-                    start_to_close_timeout=activity_options.CALLBACK.start_to_close,
-                    retry_policy=activity_options.CALLBACK.retry,
-                    summary=f"guardrail: {g.name}",
+                    GuardrailCheckOutput,
+                    activity_options.CALLBACK,
+                    f"guardrail: {g.name}",
                 )
                 for g in guardrails
             ]
-            try:
-                outputs: list[GuardrailCheckOutput] = list(await asyncio.gather(*checks))
-            except ActivityError as e:
-                self._fail_from(e)
-            results = [
+            outputs: list[GuardrailCheckOutput] = list(await asyncio.gather(*checks))
+            s.output_guardrail_results = [
                 OutputGuardrailResult(
                     guardrail_name=g.name,
                     agent_name=agent.name,
@@ -507,8 +577,7 @@ class AgentRunWorkflow:
                 )
                 for g, o in zip(guardrails, outputs, strict=True)
             ]
-            self._output_guardrail_results = results
-            for r in results:
+            for r in s.output_guardrail_results:
                 if r.output.tripwire_triggered:
                     self._fail(
                         "OutputGuardrailTripwireTriggered",
@@ -516,13 +585,21 @@ class AgentRunWorkflow:
                         "output_guardrail_triggered",
                         guardrail_result=r,
                     )
-        return self._finish("completed", final_output, results)
+        return self._finish("completed", final_output)
 
     # --- plumbing ---------------------------------------------------------------------------
 
+    def _state_(self) -> RunState:
+        assert self._state is not None
+        return self._state
+
     def _scope(self, agent: AgentSpec) -> CallScope:
+        assert self._inp is not None
         return CallScope(
-            run_id=self._run_id, agent_name=agent.name, turn=self._turn, context=self._inp.context
+            run_id=self._run_id,
+            agent_name=agent.name,
+            turn=self._state_().turn,
+            context=self._inp.context,
         )
 
     async def _activity(
@@ -533,6 +610,7 @@ class AgentRunWorkflow:
         kind: activity_options.ActivityKind,
         summary: str,
         partial_items: list[RunItem] | None = None,
+        fail_run: bool = True,
     ) -> Any:
         try:
             return await workflow.execute_activity(
@@ -540,36 +618,35 @@ class AgentRunWorkflow:
                 arg,
                 result_type=result_type,
                 start_to_close_timeout=kind.start_to_close,
+                heartbeat_timeout=kind.heartbeat,
                 retry_policy=kind.retry,
                 summary=summary,
             )
         except ActivityError as e:
+            if not fail_run:
+                raise
             if partial_items:
-                self._session_items.extend(partial_items)
+                self._state_().session_items.extend(partial_items)
             self._fail_from(e)
 
-    def _result(
-        self,
-        status: RunStatus,
-        final_output: Any,
-        output_results: list[OutputGuardrailResult] | None = None,
-    ) -> RunResult:
+    def _result(self, status: RunStatus, final_output: Any) -> RunResult:
+        assert self._inp is not None
+        s = self._state_()
         return RunResult(
             run_id=self._run_id,
             status=status,
-            input=self._original_input,
-            new_items=self._session_items,
-            raw_responses=self._responses,
+            input=s.original_input,
+            new_items=s.session_items,
+            raw_responses=s.raw_responses,
             final_output=final_output,
-            last_agent_name=self._agent_name,
-            current_turn=self._turn,
-            max_turns=self._max_turns,
-            usage=self._usage,
-            input_guardrail_results=self._input_guardrail_results,
-            output_guardrail_results=output_results
-            or getattr(self, "_output_guardrail_results", []),
-            tool_input_guardrail_results=self._tool_input_guardrail_results,
-            tool_output_guardrail_results=self._tool_output_guardrail_results,
+            last_agent_name=s.current_agent,
+            current_turn=s.turn,
+            max_turns=self._inp.max_turns,
+            usage=s.usage,
+            input_guardrail_results=s.input_guardrail_results,
+            output_guardrail_results=s.output_guardrail_results,
+            tool_input_guardrail_results=s.tool_input_guardrail_results,
+            tool_output_guardrail_results=s.tool_output_guardrail_results,
         )
 
     def _set_status(self, status: RunStatus) -> None:
@@ -577,14 +654,9 @@ class AgentRunWorkflow:
         if workflow.info().typed_search_attributes.get(RUN_STATUS) is not None:
             workflow.upsert_search_attributes([RUN_STATUS.value_set(status)])
 
-    def _finish(
-        self,
-        status: RunStatus,
-        final_output: Any,
-        output_results: list[OutputGuardrailResult] | None = None,
-    ) -> RunResult:
+    def _finish(self, status: RunStatus, final_output: Any) -> RunResult:
         self._set_status(status)
-        return self._result(status, final_output, output_results)
+        return self._result(status, final_output)
 
     def _fail(
         self, error_type: str, message: str, status: RunStatus, guardrail_result: Any = None

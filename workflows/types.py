@@ -6,15 +6,48 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from durable_agents.guardrail import (
+    InputGuardrailResult,
+    OutputGuardrailResult,
+    ToolGuardrailResult,
+)
 from durable_agents.items import RunItem
-from durable_agents.models import TResponseInputItem
+from durable_agents.models import ModelResponse, TResponseInputItem
 from durable_agents.result import RunStatus
 from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
+from durable_agents.spec import RunSpecs
 from durable_agents.usage import Usage
 
 WORKFLOW_NAME = "AgentRunWorkflow"
 CANCEL_AFTER_TURN_SIGNAL = "cancel_after_turn"
 PROGRESS_QUERY = "progress"
+
+
+class RunState(BaseModel):
+    """Everything the run has decided so far; carried across continue-as-new."""
+
+    current_agent: str
+    turn: int = 0
+    original_input: str | list[TResponseInputItem]
+    generated_items: list[RunItem] = Field(default_factory=list)
+    """What the model sees after the original input (filtered on handoffs)."""
+    session_items: list[RunItem] = Field(default_factory=list)
+    """Everything generated, unfiltered: the result's `new_items`."""
+    raw_responses: list[ModelResponse] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    input_guardrail_results: list[InputGuardrailResult] = Field(default_factory=list)
+    output_guardrail_results: list[OutputGuardrailResult] = Field(default_factory=list)
+    tool_input_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
+    tool_output_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
+    agents_that_used_tools: list[str] = Field(default_factory=list)
+    previous_response_id: str | None = None
+    cancel_requested: bool = False
+    conversation_epoch: int = 0
+    """Bumped whenever a handoff rewrites the conversation, so caches keyed on it start over."""
+    sent_length: int = 0
+    """How much of the conversation the model side already holds (worker cache or server)."""
+    specs: RunSpecs | None = None
+    continued_runs: int = 0
 
 
 class RunInput(BaseModel):
@@ -29,7 +62,19 @@ class RunInput(BaseModel):
     max_turns: int = Field(default=DEFAULT_MAX_TURNS, ge=1)
     run_config: RunConfig = Field(default_factory=RunConfig)
     previous_response_id: str | None = None
+    auto_previous_response_id: bool = False
     conversation_id: str | None = None
+    continue_as_new_after_turns: int | None = Field(default=None, ge=1)
+    """Start a fresh history after this many turns, besides whenever Temporal suggests it."""
+    continued: RunState | None = None
+    """Set only by the workflow itself when it continues as new."""
+
+    @property
+    def server_managed(self) -> bool:
+        """The model provider keeps the conversation; only unseen items are sent."""
+        return bool(
+            self.conversation_id or self.previous_response_id or self.auto_previous_response_id
+        )
 
 
 class RunProgress(BaseModel):
@@ -42,3 +87,4 @@ class RunProgress(BaseModel):
     usage: Usage
     cancel_requested: bool = False
     last_items: list[RunItem] = Field(default_factory=list)
+    continued_runs: int = 0

@@ -51,11 +51,11 @@ class Harness:
 def harness_for(client: Client) -> Callable[..., Any]:
     @asynccontextmanager
     async def make(
-        registry: AgentRegistry, model_provider: ModelProvider | None = None
+        registry: AgentRegistry, model_provider: ModelProvider | None = None, **kwargs: Any
     ) -> AsyncIterator[Harness]:
         task_queue = f"tq-{uuid.uuid4()}"
         worker = build_worker(
-            client, registry, task_queue=task_queue, model_provider=model_provider
+            client, registry, task_queue=task_queue, model_provider=model_provider, **kwargs
         )
         async with worker:
             yield Harness(client, task_queue)

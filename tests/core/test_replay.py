@@ -6,14 +6,18 @@ incompatible, since old runs in production would fail the same way.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from temporalio.client import WorkflowHistory
+from temporalio import workflow
+from temporalio.client import WorkflowFailureError, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.workflow import NondeterminismError
 
 from activities.models.scripted import ScriptedModel
 from durable_agents import (
@@ -61,17 +65,15 @@ triage = Agent(name="triage", handoffs=[orders], input_guardrails=[polite], mode
 registry = AgentRegistry([triage])
 
 
-async def _record(h, name: str, **kwargs) -> None:
-    handle = await h.start(
-        "triage", kwargs.pop("input", "where are my orders?"), run_id=f"history-{name}", **kwargs
-    )
-    if kwargs.get("max_turns") == 30:
+async def _record(h, name: str, signal: bool = False, **kwargs) -> None:
+    input = kwargs.pop("input", "where are my orders?")
+    handle = await h.start("triage", input, run_id=f"history-{name}", **kwargs)
+    if signal:
         await handle.signal("cancel_after_turn")
-    try:
+    with contextlib.suppress(WorkflowFailureError):
         await handle.result()
-    except Exception:
-        pass
-    history = await handle.fetch_history()
+    first_run = h.client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+    history = await first_run.fetch_history()
     (HISTORIES / f"{name}.json").write_text(history.to_json())
 
 
@@ -82,8 +84,8 @@ async def test_record_histories(harness_for):
     async with harness_for(registry) as h:
         await _record(h, "tools_handoff_guardrails")
         await _record(h, "input_guardrail_tripped", input="you are rude")
-        await _record(h, "cancel_after_turn", max_turns=30)
-        await asyncio.sleep(0)
+        await _record(h, "cancel_after_turn", signal=True)
+        await _record(h, "continue_as_new", continue_as_new_after_turns=2)
 
 
 def _histories() -> list[Path]:
@@ -103,3 +105,36 @@ def test_histories_are_recorded():
         "input_guardrail_tripped",
         "cancel_after_turn",
     }
+
+
+@workflow.defn(name="AgentRunWorkflow")
+class ReorderedWorkflow(AgentRunWorkflow):
+    """A non-deterministic change: an extra activity before each later model call."""
+
+    @workflow.run
+    async def run(self, inp):
+        return await super().run(inp)
+
+    async def _call_model(self, agent):
+        await workflow.execute_activity(
+            "agents.resolve_run", agent.name, start_to_close_timeout=timedelta(seconds=5)
+        )
+        return await super()._call_model(agent)
+
+
+async def test_a_non_deterministic_change_is_caught_by_the_recorded_histories():
+    path = HISTORIES / "tools_handoff_guardrails.json"
+    history = WorkflowHistory.from_json(path.stem, path.read_text())
+    # The changed workflow lives in this test module: let the sandbox share its imports.
+    runner = SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            "tests", "durable_agents", "activities"
+        )
+    )
+    replayer = Replayer(
+        workflows=[ReorderedWorkflow],
+        data_converter=pydantic_data_converter,
+        workflow_runner=runner,
+    )
+    with pytest.raises(NondeterminismError):
+        await replayer.replay_workflow(history)
