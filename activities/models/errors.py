@@ -1,0 +1,186 @@
+"""Classifying model API failures for Temporal, which owns retries.
+
+The OpenAI clients are built with `max_retries=0`, so every failure reaches the activity once and
+this module decides: transient failures (rate limits, 5xx, connection problems, timeouts) are
+retryable, honouring the provider's `Retry-After`; requests the provider rejected (4xx) and
+replies we cannot parse are not, because resending the same request cannot succeed. Messages
+carry the status and the provider's own explanation but never an API key.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import math
+import os
+import re
+import time
+from datetime import timedelta
+from typing import Any
+
+import openai
+import pydantic
+from temporalio.exceptions import ApplicationError
+
+from durable_agents.exceptions import AgentsException, ModelBehaviorError
+
+MAX_RETRY_DELAY = timedelta(minutes=10)
+"""Cap on a provider's `Retry-After`, so a bogus header cannot park a run for days."""
+
+_STATUS_TYPES = {
+    400: "ModelBadRequest",
+    401: "ModelAuthenticationError",
+    403: "ModelPermissionDenied",
+    404: "ModelNotFound",
+    408: "ModelTimeout",
+    409: "ModelConflict",
+    413: "ModelRequestTooLarge",
+    422: "ModelUnprocessableEntity",
+    429: "ModelRateLimited",
+}
+_RETRYABLE_STATUSES = frozenset({408, 409, 429})
+"""The 4xx statuses the OpenAI SDK itself retries; every other 4xx is final."""
+
+_PARSE_ERRORS = (
+    ModelBehaviorError,
+    openai.APIResponseValidationError,
+    json.JSONDecodeError,
+    pydantic.ValidationError,
+)
+
+_KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9_\-.~+/=]{8,})")
+
+
+def model_error_to_application_error(exc: BaseException) -> ApplicationError:
+    """The Temporal failure to raise for `exc`, raised while calling a model."""
+    if isinstance(exc, ApplicationError):
+        return exc
+    if isinstance(exc, openai.APIStatusError):
+        return _status_error(exc)
+    if isinstance(exc, openai.APITimeoutError):
+        return _error("the model API request timed out", "ModelTimeout", retryable=True)
+    if isinstance(exc, openai.APIConnectionError):
+        return _error(
+            f"could not reach the model API: {_cause(exc)}", "ModelConnectionError", retryable=True
+        )
+    if isinstance(exc, _PARSE_ERRORS):
+        return _error(
+            f"the model API returned a reply that cannot be parsed: {exc}",
+            "ModelBehaviorError",
+            retryable=False,
+        )
+    if isinstance(exc, AgentsException):
+        return _error(exc.message, type(exc).__name__, retryable=False)
+    # Unknown failures are retried, Temporal's default: a fixed deploy lets the run go on.
+    return _error(f"{type(exc).__name__}: {exc}", "ModelError", retryable=True)
+
+
+def _status_error(exc: openai.APIStatusError) -> ApplicationError:
+    status = exc.status_code
+    error = _error_object(exc.body)
+    code = error.get("code")
+    provider_message = error.get("message") or _short_text(exc.response)
+    details = {
+        "status_code": status,
+        "error_type": error.get("type"),
+        "error_code": code,
+        "request_id": exc.request_id,
+    }
+    message = f"model API returned HTTP {status}: {provider_message}"
+    if status == 401:
+        message += " (check the API key the worker has for this provider)"
+    if status == 429 and code == "insufficient_quota":
+        # Out of credit, not out of rate: waiting will not help.
+        return _error(message, "ModelQuotaExceeded", retryable=False, details=details)
+    retryable = status >= 500 or status in _RETRYABLE_STATUSES
+    return _error(
+        message,
+        "ModelServerError" if status >= 500 else _STATUS_TYPES.get(status, "ModelClientError"),
+        retryable=retryable,
+        delay=retry_after(exc.response.headers) if retryable else None,
+        details=details,
+    )
+
+
+def retry_after(headers: Any) -> timedelta | None:
+    """The wait a provider asks for: `retry-after-ms` (OpenAI), else `retry-after` in seconds
+    or as an HTTP date. None when absent or unusable."""
+    seconds: float | None = None
+    try:
+        if (ms := headers.get("retry-after-ms")) is not None:
+            seconds = float(ms) / 1000
+        elif (value := headers.get("retry-after")) is not None:
+            try:
+                seconds = float(value)
+            except ValueError:
+                parsed = email.utils.parsedate_to_datetime(value)
+                seconds = parsed.timestamp() - time.time()
+    except (TypeError, ValueError):
+        return None
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        return None
+    return min(timedelta(seconds=seconds), MAX_RETRY_DELAY)
+
+
+def redact(text: str) -> str:
+    """`text` with configured API keys and anything shaped like a key or bearer token masked."""
+    for secret in _configured_keys():
+        text = text.replace(secret, "[redacted]")
+    return _KEY_PATTERN.sub("[redacted]", text)
+
+
+def _configured_keys() -> list[str]:
+    """Values of the key variables the provider reads, longest first so none is left partly
+    visible."""
+    keys = [
+        value
+        for name, value in os.environ.items()
+        if len(value) >= 8
+        and (
+            name == "OPENAI_API_KEY"
+            or (name.startswith("DURABLE_AGENTS_PROVIDER_") and name.endswith("_API_KEY"))
+        )
+    ]
+    return sorted(keys, key=len, reverse=True)
+
+
+def _error(
+    message: str,
+    type: str,
+    *,
+    retryable: bool,
+    delay: timedelta | None = None,
+    details: dict[str, Any] | None = None,
+) -> ApplicationError:
+    args = (details,) if details else ()
+    return ApplicationError(
+        redact(message),
+        *args,
+        type=type,
+        non_retryable=not retryable,
+        next_retry_delay=delay,
+    )
+
+
+def _error_object(body: object) -> dict[str, Any]:
+    """OpenAI nests the error under "error"; some compatible servers put it at the top level."""
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict):
+            return inner
+        if isinstance(inner, str):
+            return {"message": inner}
+    return {}
+
+
+def _short_text(response: Any) -> str:
+    try:
+        text = response.text.strip()
+    except Exception:
+        return "(no body)"
+    return text[:500] or "(empty body)"
+
+
+def _cause(exc: BaseException) -> str:
+    cause = exc.__cause__ or exc.__context__
+    return f"{type(cause).__name__}: {cause}" if cause else str(exc)
