@@ -223,7 +223,9 @@ class AgentActivities:
         except Exception as e:
             from .models.errors import model_error_to_application_error
 
-            raise model_error_to_application_error(e) from e
+            # Not `from e`: the error's cause is already a redacted copy of `e`; `e` itself may
+            # quote the API key and Temporal records the cause chain in the history.
+            raise model_error_to_application_error(e)  # noqa: B904
 
         if not inp.conversation.server_managed:
             self.conversations.put(

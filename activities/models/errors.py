@@ -5,6 +5,11 @@ this module decides: transient failures (rate limits, 5xx, connection problems, 
 retryable, honouring the provider's `Retry-After`; requests the provider rejected (4xx) and
 replies we cannot parse are not, because resending the same request cannot succeed. Messages
 carry the status and the provider's own explanation but never an API key.
+
+Temporal records an error's `__cause__` chain (messages and stack traces) in the workflow
+history and the worker logs it, so the original exception must not travel as the cause: a 401
+from OpenAI quotes the rejected key. The failure's cause is a redacted stand-in carrying the
+original type name and traceback instead.
 """
 
 from __future__ import annotations
@@ -51,10 +56,37 @@ _PARSE_ERRORS = (
 _KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+[A-Za-z0-9_\-.~+/=]{8,})")
 
 
+_registered_keys: set[str] = set()
+"""Keys the providers were given directly (e.g. from an env mapping, not `os.environ`)."""
+
+
+def register_secret(secret: str | None) -> None:
+    """Makes `redact` mask `secret` wherever it appears; providers call it with their keys."""
+    if secret and len(secret) >= 8:
+        _registered_keys.add(secret)
+
+
 def model_error_to_application_error(exc: BaseException) -> ApplicationError:
-    """The Temporal failure to raise for `exc`, raised while calling a model."""
+    """The Temporal failure to raise for `exc`, raised while calling a model.
+
+    Raise it as is (`raise model_error_to_application_error(e)`, no `from e`): its cause is
+    already set to a redacted stand-in for `exc`, and `from e` would put `exc` itself, secrets
+    and all, into the history."""
     if isinstance(exc, ApplicationError):
         return exc
+    error = _classify(exc)
+    error.__cause__ = redacted_cause(exc)
+    return error
+
+
+def redacted_cause(exc: BaseException) -> ApplicationError:
+    """A stand-in for `exc` safe to record: its type as the failure type, its message redacted,
+    its traceback (code locations only, no values) kept for debugging."""
+    cause = ApplicationError(redact(f"{type(exc).__name__}: {exc}"), type=type(exc).__name__)
+    return cause.with_traceback(exc.__traceback__)
+
+
+def _classify(exc: BaseException) -> ApplicationError:
     if isinstance(exc, openai.APIStatusError):
         return _status_error(exc)
     if isinstance(exc, openai.APITimeoutError):
@@ -132,7 +164,7 @@ def redact(text: str) -> str:
 def _configured_keys() -> list[str]:
     """Values of the key variables the provider reads, longest first so none is left partly
     visible."""
-    keys = [
+    keys = {
         value
         for name, value in os.environ.items()
         if len(value) >= 8
@@ -140,8 +172,8 @@ def _configured_keys() -> list[str]:
             name == "OPENAI_API_KEY"
             or (name.startswith("DURABLE_AGENTS_PROVIDER_") and name.endswith("_API_KEY"))
         )
-    ]
-    return sorted(keys, key=len, reverse=True)
+    }
+    return sorted(keys | _registered_keys, key=len, reverse=True)
 
 
 def _error(

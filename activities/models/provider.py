@@ -30,6 +30,7 @@ from openai import AsyncOpenAI
 from durable_agents.exceptions import UserError
 from durable_agents.models import Model, ModelProvider
 
+from .errors import register_secret
 from .openai_chat import OpenAIChatCompletionsModel
 from .openai_responses import OpenAIResponsesModel
 
@@ -90,6 +91,7 @@ class OpenAIProvider(ModelProvider):
         self.default_model = default_model
         self.timeout = timeout
         self._api_key = api_key
+        register_secret(api_key)  # so errors and logs mask it wherever a provider echoes it
         self._key_setting = key_setting
         self._client = openai_client
 
