@@ -144,7 +144,6 @@ class AgentActivities:
     # --- activities -------------------------------------------------------------------------
 
     @activity.defn(name="agents.resolve_run")
-    @heartbeating
     async def resolve_run(self, inp: ResolveRunInput) -> ResolveRunOutput:
         try:
             specs = self.registry.run_specs(

@@ -141,18 +141,7 @@ class AgentRunWorkflow:
         ]
 
         if s.specs is None:
-            resolved: ResolveRunOutput = await self._activity(
-                "agents.resolve_run",
-                ResolveRunInput(
-                    agent_name=inp.agent_name,
-                    input_guardrails=inp.run_config.input_guardrails,
-                    output_guardrails=inp.run_config.output_guardrails,
-                ),
-                ResolveRunOutput,
-                activity_options.CALLBACK,
-                f"resolve: {inp.agent_name}",
-            )
-            s.specs = resolved.specs
+            s.specs = await self._resolve_specs(inp)
         self._specs: RunSpecs = s.specs
 
         turns_this_run = 0
@@ -179,6 +168,26 @@ class AgentRunWorkflow:
             final = await self._process_turn(agent, turn_out)
             if final is not None:
                 return await self._complete(agent, final[0])
+
+    async def _resolve_specs(self, inp: RunInput) -> RunSpecs:
+        """A local activity: it only reads the worker's registry, so a server round trip and
+        two history events per run are not worth paying for it."""
+        try:
+            resolved: ResolveRunOutput = await workflow.execute_local_activity(
+                "agents.resolve_run",
+                ResolveRunInput(
+                    agent_name=inp.agent_name,
+                    input_guardrails=inp.run_config.input_guardrails,
+                    output_guardrails=inp.run_config.output_guardrails,
+                ),
+                result_type=ResolveRunOutput,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=activity_options.CALLBACK.retry,
+                summary=f"resolve: {inp.agent_name}",
+            )
+        except ActivityError as e:
+            self._fail_from(e)
+        return resolved.specs
 
     def _should_continue_as_new(self, turns_this_run: int) -> bool:
         assert self._inp is not None
