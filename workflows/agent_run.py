@@ -161,6 +161,7 @@ class AgentRunWorkflow:
                 )
             agent = self._specs.agents[s.current_agent]
             workflow.set_current_details(f"turn {s.turn}/{inp.max_turns}, agent {agent.name}")
+            workflow.logger.debug("turn %s: agent %s", s.turn, agent.name)
             if s.turn == 1:
                 turn_out = await self._first_turn(agent)
             else:
@@ -487,6 +488,7 @@ class AgentRunWorkflow:
                 partial_items=new_items,
             )
         s.current_agent = target.name
+        workflow.logger.info("handoff: %s -> %s (turn %s)", agent.name, target.name, s.turn)
         if self._inp.server_managed:
             # The provider holds the transcript; rewriting it here would only resend it.
             self._append_generated(new_items)
@@ -672,6 +674,7 @@ class AgentRunWorkflow:
     ) -> NoReturn:
         """Ends the run as a failed workflow whose error names the reference exception."""
         self._set_status(status)
+        workflow.logger.info("run ends: %s: %s", error_type, message)
         details: list[Any] = [self._result(status, None)]
         if guardrail_result is not None:
             details.append(guardrail_result)
