@@ -1,0 +1,330 @@
+"""`AgentClient`: start agent runs by agent name, follow them, cancel them, list them.
+
+A run is a Temporal workflow whose id is the run id, so everything here is a thin, typed layer over
+a workflow handle: the workflow type and its signal and query names come from `workflows.types`,
+and failures come back as the OpenAI Agents SDK's exceptions (see `client.failures`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+)
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.service import RPCError, RPCStatusCode
+
+from durable_agents.exceptions import AgentsException
+from durable_agents.models import TResponseInputItem
+from durable_agents.result import RunResult
+from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
+from workflows.search_attributes import AGENT_NAME, RUN_STATUS
+from workflows.types import (
+    CANCEL_AFTER_TURN_SIGNAL,
+    PROGRESS_QUERY,
+    WORKFLOW_NAME,
+    RunInput,
+    RunProgress,
+)
+
+from .connection import ConnectionOptions
+from .failures import run_exception
+from .links import run_ui_url, ui_base_url
+
+DEFAULT_TASK_QUEUE = "agents"
+QUERY_TIMEOUT = timedelta(seconds=5)
+"""A query needs a live worker; without one it would hang, so it gives up after this long."""
+
+_CLOSED_STATUS = {
+    WorkflowExecutionStatus.COMPLETED: "completed",
+    WorkflowExecutionStatus.CANCELED: "cancelled",
+    WorkflowExecutionStatus.FAILED: "failed",
+    WorkflowExecutionStatus.TERMINATED: "terminated",
+    WorkflowExecutionStatus.TIMED_OUT: "timed_out",
+}
+
+
+class RunNotFoundError(Exception):
+    """No run with this id exists in the namespace."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"no run with id {run_id!r}")
+        self.run_id = run_id
+
+
+class ProgressUnavailableError(Exception):
+    """The run is in flight but no worker answered the progress query in time."""
+
+
+class RunSummary(BaseModel):
+    """One line of `list`: what the visibility store knows, without asking a worker."""
+
+    run_id: str
+    agent_name: str | None
+    status: str
+    start_time: datetime | None
+    close_time: datetime | None
+    ui_url: str
+
+
+class RunStatusInfo(RunSummary):
+    """`status` of one run: the summary plus the run's progress when it can be had."""
+
+    progress: RunProgress | None = None
+    progress_unavailable: str | None = None
+    """Why `progress` is missing for a run in flight (no worker answered the query)."""
+
+
+def new_run_id(agent_name: str) -> str:
+    """Readable ids: the agent's name (URL-safe) and a random suffix."""
+    slug = re.sub(r"[^a-z0-9_.-]+", "-", agent_name.lower()).strip("-") or "run"
+    return f"{slug}-{uuid.uuid4().hex[:12]}"
+
+
+def _summary_text(agent_name: str, input: str | list[TResponseInputItem]) -> str:
+    preview = input if isinstance(input, str) else f"{len(input)} input items"
+    preview = " ".join(preview.split())
+    return f"{agent_name}: {preview[:120]}"
+
+
+def _display_status(workflow_status: WorkflowExecutionStatus | None, run_status: str | None) -> str:
+    """The run status the workflow recorded, unless the workflow ended without recording one
+    (hard cancel, termination, timeout), where the server's status is the only truth."""
+    if workflow_status in (None, WorkflowExecutionStatus.RUNNING):
+        return run_status or "running"
+    if run_status and run_status != "running":
+        return run_status
+    return _CLOSED_STATUS.get(workflow_status, workflow_status.name.lower())
+
+
+def _is_not_found(error: RPCError) -> bool:
+    return error.status == RPCStatusCode.NOT_FOUND
+
+
+class AgentClient:
+    """Starts and follows agent runs on the workers serving `task_queue`."""
+
+    def __init__(
+        self,
+        client: Client,
+        *,
+        task_queue: str | None = None,
+        ui_url: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        environ = os.environ if env is None else env
+        self.temporal_client = client
+        self.task_queue = task_queue or environ.get("TEMPORAL_TASK_QUEUE") or DEFAULT_TASK_QUEUE
+        self.ui_url = ui_url or ui_base_url(environ)
+
+    @classmethod
+    async def connect(
+        cls,
+        address: str | None = None,
+        namespace: str | None = None,
+        *,
+        task_queue: str | None = None,
+        options: ConnectionOptions | None = None,
+        ui_url: str | None = None,
+    ) -> AgentClient:
+        """Connect with `options` (TLS, API key...) or the TEMPORAL_* environment; `address` and
+        `namespace` override both."""
+        options = options or ConnectionOptions()
+        options.address = address or options.address
+        options.namespace = namespace or options.namespace
+        return cls(await options.connect(), task_queue=task_queue, ui_url=ui_url)
+
+    @property
+    def namespace(self) -> str:
+        return self.temporal_client.namespace
+
+    def ui_link(self, run_id: str) -> str:
+        return run_ui_url(self.ui_url, self.namespace, run_id)
+
+    def _handle(self, run_id: str) -> WorkflowHandle[Any, RunResult]:
+        return self.temporal_client.get_workflow_handle(run_id, result_type=RunResult)
+
+    async def start(
+        self,
+        agent_name: str,
+        input: str | list[TResponseInputItem],
+        *,
+        run_id: str | None = None,
+        context: Any = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        run_config: RunConfig | None = None,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+    ) -> str:
+        """Start a run and return its id at once. Raises pydantic's `ValidationError` for bad
+        arguments and temporalio's `WorkflowAlreadyStartedError` for a run id in use."""
+        run_input = RunInput(
+            agent_name=agent_name,
+            input=input,
+            context=context,
+            max_turns=max_turns,
+            run_config=run_config or RunConfig(),
+            previous_response_id=previous_response_id,
+            conversation_id=conversation_id,
+        )
+        run_id = run_id or new_run_id(agent_name)
+        await self.temporal_client.start_workflow(
+            WORKFLOW_NAME,
+            run_input,
+            id=run_id,
+            task_queue=self.task_queue,
+            result_type=RunResult,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(AGENT_NAME, agent_name),
+                    SearchAttributePair(RUN_STATUS, "running"),
+                ]
+            ),
+            static_summary=_summary_text(agent_name, input),
+        )
+        return run_id
+
+    async def run(
+        self,
+        agent_name: str,
+        input: str | list[TResponseInputItem],
+        **kwargs: Any,
+    ) -> RunResult:
+        """Start a run and wait for its result (`start`'s arguments, `result`'s outcomes)."""
+        return await self.result(await self.start(agent_name, input, **kwargs))
+
+    async def result(self, run_id: str) -> RunResult:
+        """Wait for the run to end. A run that finished or was cancelled after a turn returns its
+        `RunResult`; a failed run raises the SDK's exception for it (`AgentsException`
+        subclasses, `run_data` set when the run got that far); an unknown id `RunNotFoundError`."""
+        try:
+            return await self._handle(run_id).result()
+        except WorkflowFailureError as failure:
+            raise run_exception(failure) from failure
+        except RPCError as error:
+            if _is_not_found(error):
+                raise RunNotFoundError(run_id) from error
+            raise
+
+    async def progress(self, run_id: str) -> RunProgress:
+        """The in-flight run's `progress` query (needs a worker to answer)."""
+        try:
+            return await self._handle(run_id).query(
+                PROGRESS_QUERY, result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
+            )
+        except RPCError as error:
+            if _is_not_found(error):
+                raise RunNotFoundError(run_id) from error
+            if error.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
+                raise ProgressUnavailableError(
+                    f"no worker answered the progress query of {run_id!r} within "
+                    f"{QUERY_TIMEOUT.total_seconds():.0f}s; is a worker serving the task queue?"
+                ) from error
+            raise
+
+    async def status(self, run_id: str) -> RunStatusInfo:
+        """Where the run is: the server's view, plus its progress (queried while it runs, read
+        from its result once it has ended)."""
+        handle = self._handle(run_id)
+        try:
+            description = await handle.describe()
+        except RPCError as error:
+            if _is_not_found(error):
+                raise RunNotFoundError(run_id) from error
+            raise
+        attributes = description.typed_search_attributes
+        info = RunStatusInfo(
+            run_id=run_id,
+            agent_name=attributes.get(AGENT_NAME),
+            status=_display_status(description.status, attributes.get(RUN_STATUS)),
+            start_time=description.start_time,
+            close_time=description.close_time,
+            ui_url=self.ui_link(run_id),
+        )
+        if description.status == WorkflowExecutionStatus.RUNNING:
+            try:
+                info.progress = await self.progress(run_id)
+                info.status = info.progress.status
+            except ProgressUnavailableError as error:
+                info.progress_unavailable = str(error)
+        else:
+            info.progress = await self._final_progress(run_id)
+        return info
+
+    async def _final_progress(self, run_id: str) -> RunProgress | None:
+        try:
+            result = await self.result(run_id)
+        except AgentsException as error:
+            result = error.run_data
+        if result is None:
+            return None
+        return RunProgress(
+            status=result.status,
+            current_turn=result.current_turn,
+            max_turns=result.max_turns,
+            current_agent=result.last_agent_name,
+            usage=result.usage,
+        )
+
+    async def cancel_after_turn(self, run_id: str) -> None:
+        """Ask the run to finish its current turn and end with status "cancelled"."""
+        try:
+            await self._handle(run_id).signal(CANCEL_AFTER_TURN_SIGNAL)
+        except RPCError as error:
+            if _is_not_found(error):
+                raise RunNotFoundError(run_id) from error
+            raise
+
+    async def cancel(self, run_id: str) -> None:
+        """Hard cancel through Temporal: in-flight activities are cancelled, no result is kept."""
+        try:
+            await self._handle(run_id).cancel()
+        except RPCError as error:
+            if _is_not_found(error):
+                raise RunNotFoundError(run_id) from error
+            raise
+
+    async def list(
+        self,
+        *,
+        agent_name: str | None = None,
+        status: str | None = None,
+        limit: int = 20,
+    ) -> list[RunSummary]:
+        """The newest runs first, filtered by the search attributes the project registers."""
+        clauses = [f"WorkflowType = '{WORKFLOW_NAME}'"]
+        if agent_name:
+            clauses.append(f"{AGENT_NAME.name} = {_quoted(agent_name)}")
+        if status:
+            clauses.append(f"{RUN_STATUS.name} = {_quoted(status)}")
+        runs: list[RunSummary] = []
+        async for execution in self.temporal_client.list_workflows(
+            " AND ".join(clauses), limit=limit
+        ):
+            attributes = execution.typed_search_attributes
+            runs.append(
+                RunSummary(
+                    run_id=execution.id,
+                    agent_name=attributes.get(AGENT_NAME),
+                    status=_display_status(execution.status, attributes.get(RUN_STATUS)),
+                    start_time=execution.start_time,
+                    close_time=execution.close_time,
+                    ui_url=self.ui_link(execution.id),
+                )
+            )
+        return runs
+
+
+def _quoted(value: str) -> str:
+    """A string literal for a visibility query."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

@@ -1,0 +1,1 @@
+"""Runnable examples: the demo's agents (`demo_agents`), its offline model and its runner."""
