@@ -191,6 +191,8 @@ class AgentClient:
                 ]
             ),
             static_summary=_summary_text(agent_name, input),
+            # Saves the first workflow task's round trip when a worker shares this client.
+            request_eager_start=True,
         )
         return run_id
 
