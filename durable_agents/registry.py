@@ -79,7 +79,10 @@ class AgentRegistry:
             kind, stop_names = "custom", []
         return AgentSpec(
             name=agent.name,
-            tools=[ToolSpec(name=t.name, timeout_seconds=t.timeout_seconds) for t in agent.tools],
+            tools=[
+                ToolSpec(name=t.name, timeout_seconds=t.timeout_seconds, run_locally=t.run_locally)
+                for t in agent.tools
+            ],
             handoffs=[
                 HandoffSpec(
                     tool_name=h.tool_name,

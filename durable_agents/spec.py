@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 class ToolSpec(BaseModel):
     name: str
     timeout_seconds: float | None = None
+    run_locally: bool = False
 
 
 class HandoffSpec(BaseModel):

@@ -36,6 +36,9 @@ class FunctionTool:
     tool_output_guardrails: list[ToolOutputGuardrail] | None = None
     timeout_seconds: float | None = None
     """Start-to-close timeout of this tool's activity; the worker default when None."""
+    run_locally: bool = False
+    """For cheap, idempotent tools: run as a Temporal local activity on the workflow's worker,
+    saving a server round trip per call. A crash mid-call runs it again."""
     failure_error_function: ToolErrorFunction | None = field(default=default_tool_error_function)
     """Kept for introspection; `on_invoke_tool` already applies it."""
 
@@ -55,6 +58,7 @@ def function_tool(
     tool_input_guardrails: list[ToolInputGuardrail] | None = None,
     tool_output_guardrails: list[ToolOutputGuardrail] | None = None,
     timeout_seconds: float | None = None,
+    run_locally: bool = False,
 ) -> Callable[[Callable[..., Any]], FunctionTool]: ...
 def function_tool(
     func: Callable[..., Any] | None = None,
@@ -70,6 +74,7 @@ def function_tool(
     tool_input_guardrails: list[ToolInputGuardrail] | None = None,
     tool_output_guardrails: list[ToolOutputGuardrail] | None = None,
     timeout_seconds: float | None = None,
+    run_locally: bool = False,
 ) -> Any:
     """Make a `FunctionTool` from a function: JSON schema from its signature and docstring."""
 
@@ -126,6 +131,7 @@ def function_tool(
             tool_input_guardrails=tool_input_guardrails,
             tool_output_guardrails=tool_output_guardrails,
             timeout_seconds=timeout_seconds,
+            run_locally=run_locally,
             failure_error_function=failure_error_function,
         )
 

@@ -383,20 +383,34 @@ class AgentRunWorkflow:
                 if spec is not None and spec.timeout_seconds
                 else activity_options.TOOL.start_to_close
             )
+            tool_input = ToolCallInput(
+                scope=scope,
+                tool_name=call["name"],
+                call_id=call.get("call_id", ""),
+                arguments=call.get("arguments", ""),
+            )
+            summary = f"tool: {call['name']}"
+            if spec is not None and spec.run_locally:
+                pending.append(
+                    workflow.execute_local_activity(
+                        "agents.call_tool",
+                        tool_input,
+                        result_type=ToolCallOutput,
+                        start_to_close_timeout=timeout,
+                        retry_policy=activity_options.TOOL.retry,
+                        summary=summary,
+                    )
+                )
+                continue
             pending.append(
                 workflow.execute_activity(
                     "agents.call_tool",
-                    ToolCallInput(
-                        scope=scope,
-                        tool_name=call["name"],
-                        call_id=call.get("call_id", ""),
-                        arguments=call.get("arguments", ""),
-                    ),
+                    tool_input,
                     result_type=ToolCallOutput,
                     start_to_close_timeout=timeout,
                     heartbeat_timeout=activity_options.TOOL.heartbeat,
                     retry_policy=activity_options.TOOL.retry,
-                    summary=f"tool: {call['name']}",
+                    summary=summary,
                 )
             )
         try:

@@ -122,3 +122,28 @@ async def test_tool_calls_of_a_turn_run_concurrently(harness_for):
         "r1",
         "r2",
     ]
+
+
+@function_tool(run_locally=True)
+def add(a: int, b: int) -> int:
+    """Add two numbers."""
+    return a + b
+
+
+async def test_a_tool_marked_run_locally_runs_as_a_local_activity(harness_for):
+    model = ScriptedModel([[function_call("add", {"a": 2, "b": 3}, call_id="c1")], "five"])
+    agent = Agent(name="a", tools=[add], model=model)
+    async with harness_for(AgentRegistry([agent])) as h:
+        handle = await h.start("a", "add")
+        result = await handle.result()
+        history = await handle.fetch_history()
+    assert result.final_output == "five"
+    assert [i.output for i in result.new_items if i.type == "tool_call_output_item"] == [5]
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+    markers = [e for e in history.events if e.HasField("marker_recorded_event_attributes")]
+    assert "agents.call_tool" not in scheduled
+    assert len(markers) == 2  # resolve_run and the tool
