@@ -1,0 +1,1 @@
+"""Durability and scale tests with real processes (issue 6)."""
