@@ -164,7 +164,9 @@ class AgentClient:
         max_turns: int = DEFAULT_MAX_TURNS,
         run_config: RunConfig | None = None,
         previous_response_id: str | None = None,
+        auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
+        continue_as_new_after_turns: int | None = None,
     ) -> str:
         """Start a run and return its id at once. Raises pydantic's `ValidationError` for bad
         arguments and temporalio's `WorkflowAlreadyStartedError` for a run id in use."""
@@ -175,7 +177,9 @@ class AgentClient:
             max_turns=max_turns,
             run_config=run_config or RunConfig(),
             previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
+            continue_as_new_after_turns=continue_as_new_after_turns,
         )
         run_id = run_id or new_run_id(agent_name)
         await self.temporal_client.start_workflow(
@@ -261,6 +265,12 @@ class AgentClient:
                 info.progress_unavailable = str(error)
         else:
             info.progress = await self._final_progress(run_id)
+            if (
+                info.progress is not None
+                and description.status == WorkflowExecutionStatus.COMPLETED
+            ):
+                # A run cancelled after a turn completes as a workflow; its result says so.
+                info.status = info.progress.status
         return info
 
     async def _final_progress(self, run_id: str) -> RunProgress | None:

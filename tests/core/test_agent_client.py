@@ -1,0 +1,55 @@
+"""The Python client against an in-process worker: what `status` reports, and run options."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from activities.models.scripted import ScriptedModel
+from client import AgentClient
+from durable_agents import Agent, AgentRegistry, MaxTurnsExceeded, function_tool
+from durable_agents.items import function_call
+
+gate = asyncio.Event()
+
+
+@function_tool
+async def wait_for_gate() -> str:
+    """Waits until the test opens the gate."""
+    await gate.wait()
+    return "through"
+
+
+def _agent() -> Agent:
+    return Agent(
+        name="looper",
+        tools=[wait_for_gate],
+        model=ScriptedModel(
+            lambda r: [function_call("wait_for_gate", {}, call_id=f"c{r.call_context.turn}")]
+        ),
+    )
+
+
+async def test_status_of_a_run_cancelled_after_a_turn_without_search_attributes(harness_for):
+    gate.clear()
+    async with harness_for(AgentRegistry([_agent()])) as h:
+        # Started without the client's search attributes, as another client might.
+        handle = await h.start("looper", "go", max_turns=20)
+        agents = AgentClient(h.client, task_queue=h.task_queue)
+        await agents.cancel_after_turn(handle.id)
+        gate.set()
+        await handle.result()
+        info = await agents.status(handle.id)
+    assert info.status == "cancelled"
+
+
+async def test_start_passes_the_continue_as_new_budget(harness_for):
+    gate.set()
+    async with harness_for(AgentRegistry([_agent()])) as h:
+        agents = AgentClient(h.client, task_queue=h.task_queue)
+        run_id = await agents.start("looper", "go", max_turns=7, continue_as_new_after_turns=2)
+        with pytest.raises(MaxTurnsExceeded):  # the agent loops until max_turns by design
+            await agents.result(run_id)
+        progress = await agents.progress(run_id)
+    assert progress.continued_runs == 3
