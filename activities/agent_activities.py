@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from pydantic import TypeAdapter
@@ -36,7 +36,7 @@ from durable_agents.registry import AgentRegistry
 from durable_agents.run_context import RunContextWrapper, ToolContext
 
 from .conversation_cache import ConversationCache
-from .errors import agents_error, raise_user_code_error, user_code_error
+from .errors import agents_error, raise_user_code_error
 from .heartbeat import heartbeating
 from .types import (
     CONVERSATION_QUERY,
@@ -59,10 +59,24 @@ from .types import (
 )
 
 log = structlog.get_logger("durable_agents.activities")
+T = TypeVar("T")
 
 
 async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
+
+
+async def _checked_call(what: str, call: Callable[[], Any], expected: type[T]) -> T:
+    """Runs user code, turning its exceptions and wrong return types into clear run failures."""
+    try:
+        output = await _maybe_await(call())
+    except Exception as e:
+        raise_user_code_error(what, e)
+    if not isinstance(output, expected):
+        raise agents_error(
+            UserError(f"{what} must return {expected.__name__}, got {type(output).__name__}")
+        )
+    return output
 
 
 def _jsonable(value: Any) -> Any:
@@ -330,15 +344,11 @@ class AgentActivities:
     async def _tool_guardrail(
         self, guardrail: Any, data: Any, tool_name: str
     ) -> ToolGuardrailResult:
-        try:
-            output = await guardrail.run(data)
-        except Exception as e:
-            raise_user_code_error(f"tool guardrail {guardrail.get_name()!r}", e)
-        if not isinstance(output, ToolGuardrailFunctionOutput):
-            raise user_code_error(
-                f"tool guardrail {guardrail.get_name()!r}",
-                UserError(f"must return ToolGuardrailFunctionOutput, got {type(output).__name__}"),
-            )
+        output = await _checked_call(
+            f"tool guardrail {guardrail.get_name()!r}",
+            lambda: guardrail.run(data),
+            ToolGuardrailFunctionOutput,
+        )
         return ToolGuardrailResult(
             guardrail_name=guardrail.get_name(), tool_name=tool_name, output=output
         )
@@ -361,15 +371,11 @@ class AgentActivities:
         self._bind(scope, activity="check_guardrail", guardrail=inp.guardrail_name).debug(
             "checking"
         )
-        try:
-            output = await guardrail.run(ctx, agent, value)
-        except Exception as e:
-            raise_user_code_error(f"{inp.kind} guardrail {inp.guardrail_name!r}", e)
-        if not isinstance(output, GuardrailFunctionOutput):
-            raise user_code_error(
-                f"{inp.kind} guardrail {inp.guardrail_name!r}",
-                UserError(f"must return GuardrailFunctionOutput, got {type(output).__name__}"),
-            )
+        output = await _checked_call(
+            f"{inp.kind} guardrail {inp.guardrail_name!r}",
+            lambda: guardrail.run(ctx, agent, value),
+            GuardrailFunctionOutput,
+        )
         return GuardrailCheckOutput(
             output=GuardrailFunctionOutput(
                 output_info=_jsonable(output.output_info),
@@ -436,16 +442,12 @@ class AgentActivities:
         if not callable(behavior):
             raise agents_error(UserError(f"agent {agent.name!r} has no custom tool_use_behavior"))
         results = [FunctionToolResult(r.tool_name, r.call_id, r.output) for r in inp.results]
-        try:
-            decided = await _maybe_await(behavior(self._run_context(inp.scope), results))
-        except Exception as e:
-            raise_user_code_error(f"tool_use_behavior of agent {agent.name!r}", e)
-        if not isinstance(decided, ToolsToFinalOutputResult):
-            raise agents_error(
-                UserError(
-                    f"tool_use_behavior must return ToolsToFinalOutputResult, got {decided!r}"
-                )
-            )
+        ctx = self._run_context(inp.scope)
+        decided = await _checked_call(
+            f"tool_use_behavior of agent {agent.name!r}",
+            lambda: behavior(ctx, results),
+            ToolsToFinalOutputResult,
+        )
         return ToolsToFinalOutputOutput(
             is_final_output=decided.is_final_output, final_output=_jsonable(decided.final_output)
         )
