@@ -544,9 +544,11 @@ def table(all_systems: list[System], plan: Plan) -> tuple[list[str], list[str]]:
     for s in all_systems:
         run = s.results.get("history_long")
         if run and run["total"].get("external_payloads"):
+            total = run["total"]
             notes.append(
-                f"{s.label}: {run['total']['external_payloads']} payloads of the long run went to "
-                "external storage (their bytes are not in the history figures)"
+                f"{s.label}: {total['external_payloads']} payloads of the long run "
+                f"({total.get('external_bytes', 0) / 1024:.0f} KB) went to external storage; "
+                "the history holds only references, and the history figures count only those"
             )
         if s.skipped:
             notes.append(f"{s.label}: skipped ({s.skipped})")
@@ -659,7 +661,11 @@ def report(all_systems: list[System], plan: Plan) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="One table: the orchestrator's cost per turn beside a bare Temporal floor, "
+        "the Agents SDK's in-process runner and the peers' Temporal integrations.",
+    )
     parser.add_argument("--quick", action="store_true", help="fewer and shorter runs")
     parser.add_argument(
         "--setup-peers", action="store_true", help="create the peers' venvs from PyPI first"

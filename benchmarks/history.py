@@ -63,9 +63,20 @@ def activity_name(event: HistoryEvent) -> str | None:
     return None
 
 
-EXTERNAL_REFERENCE = b"json/external-storage-reference"
-"""The encoding of a payload that external storage replaced by a reference (its bytes are not in
-the history, so `bytes` undercounts what the run stored)."""
+def _payloads(event: HistoryEvent) -> list[Any]:
+    """The payloads of the events that carry a workflow's or an activity's input or result."""
+    kind = event.event_type
+    if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        return list(event.workflow_execution_started_event_attributes.input.payloads)
+    if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        return list(event.workflow_execution_continued_as_new_event_attributes.input.payloads)
+    if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+        return list(event.workflow_execution_completed_event_attributes.result.payloads)
+    if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        return list(event.activity_task_scheduled_event_attributes.input.payloads)
+    if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+        return list(event.activity_task_completed_event_attributes.result.payloads)
+    return []
 
 
 @dataclass
@@ -76,12 +87,17 @@ class Tally:
     activities: int = 0
     local_activities: int = 0
     external_payloads: int = 0
+    """Payloads that external storage replaced by a reference; their bytes are not in `bytes`
+    but in `external_bytes`."""
+    external_bytes: int = 0
 
     def add(self, event: HistoryEvent) -> None:
         self.events += 1
         self.bytes += event.ByteSize()
-        if EXTERNAL_REFERENCE in event.SerializeToString():
-            self.external_payloads += 1
+        for payload in _payloads(event):
+            if payload.external_payloads:
+                self.external_payloads += 1
+                self.external_bytes += sum(p.size_bytes for p in payload.external_payloads)
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
             self.workflow_tasks += 1
         elif event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -27,6 +28,9 @@ class Floor(TemporalSystem):
             workflows=[FloorWorkflow],
             activities=[model_call, tool_call],
             identity=identity,
+            # As a deployed worker would (ours uses the same): in-flight activities finish on
+            # SIGTERM instead of being lost until their timeout.
+            graceful_shutdown_timeout=timedelta(seconds=30),
         )
 
     async def start(self, client: Client, task_queue: str, workflow_id: str, turns: int) -> None:
