@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from temporalio.client import Client
@@ -36,5 +37,10 @@ def build_worker(
         activities=activities.all(),
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
+        # After a deploy or crash, a run's next workflow task waits this long on the old
+        # worker's sticky queue before any worker may take it (the SDK default is 10 s).
+        sticky_queue_schedule_to_start_timeout=worker_kwargs.pop(
+            "sticky_queue_schedule_to_start_timeout", timedelta(seconds=3)
+        ),
         **worker_kwargs,
     )
