@@ -54,6 +54,10 @@ class AgentRegistry:
         self.context_type = context_type
         self.handoff_input_filter = handoff_input_filter
         self._context_adapter = TypeAdapter(context_type) if context_type is not None else None
+        # Built once: a schema (and its TypeAdapter) is costly to make on every model turn.
+        self._output_schemas = {
+            name: self._make_output_schema(agent) for name, agent in self._agents.items()
+        }
         self._specs = {name: self._build_spec(agent) for name, agent in self._agents.items()}
 
     @staticmethod
@@ -175,8 +179,11 @@ class AgentRegistry:
                 return g
         return self._named(self.output_guardrails, name, "output")
 
+    def output_schema(self, agent: Agent[Any]) -> AgentOutputSchemaBase | None:
+        return self._output_schemas[agent.name]
+
     @staticmethod
-    def output_schema(agent: Agent[Any]) -> AgentOutputSchemaBase | None:
+    def _make_output_schema(agent: Agent[Any]) -> AgentOutputSchemaBase | None:
         if agent.output_type is None or agent.output_type is str:
             return None
         if isinstance(agent.output_type, AgentOutputSchemaBase):
