@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, FailureError
@@ -230,18 +230,8 @@ class AgentRunWorkflow:
         run_input = self._inp.input
 
         async def check(guardrail: GuardrailSpec) -> InputGuardrailResult:
-            checked: GuardrailCheckOutput = await self._activity(
-                "agents.check_guardrail",
-                GuardrailCheckInput(
-                    scope=self._scope(agent),
-                    kind="input",
-                    guardrail_name=guardrail.name,
-                    value=run_input,
-                ),
-                GuardrailCheckOutput,
-                activity_options.CALLBACK,
-                f"guardrail: {guardrail.name}",
-                fail_run=False,
+            checked = await self._check_guardrail(
+                agent, "input", guardrail, run_input, fail_run=False
             )
             return InputGuardrailResult(guardrail_name=guardrail.name, output=checked.output)
 
@@ -577,21 +567,7 @@ class AgentRunWorkflow:
         s = self._state_()
         guardrails = agent.output_guardrails + self._specs.run_output_guardrails
         if guardrails:
-            checks = [
-                self._activity(
-                    "agents.check_guardrail",
-                    GuardrailCheckInput(
-                        scope=self._scope(agent),
-                        kind="output",
-                        guardrail_name=g.name,
-                        value=final_output,
-                    ),
-                    GuardrailCheckOutput,
-                    activity_options.CALLBACK,
-                    f"guardrail: {g.name}",
-                )
-                for g in guardrails
-            ]
+            checks = [self._check_guardrail(agent, "output", g, final_output) for g in guardrails]
             outputs: list[GuardrailCheckOutput] = list(await asyncio.gather(*checks))
             s.output_guardrail_results = [
                 OutputGuardrailResult(
@@ -613,6 +589,25 @@ class AgentRunWorkflow:
         return self._finish("completed", final_output)
 
     # --- plumbing ---------------------------------------------------------------------------
+
+    async def _check_guardrail(
+        self,
+        agent: AgentSpec,
+        kind: Literal["input", "output"],
+        guardrail: GuardrailSpec,
+        value: Any,
+        fail_run: bool = True,
+    ) -> GuardrailCheckOutput:
+        return await self._activity(
+            "agents.check_guardrail",
+            GuardrailCheckInput(
+                scope=self._scope(agent), kind=kind, guardrail_name=guardrail.name, value=value
+            ),
+            GuardrailCheckOutput,
+            activity_options.CALLBACK,
+            f"guardrail: {guardrail.name}",
+            fail_run=fail_run,
+        )
 
     def _state_(self) -> RunState:
         assert self._state is not None
