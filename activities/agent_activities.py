@@ -38,6 +38,7 @@ from durable_agents.run_context import RunContextWrapper, ToolContext
 from .conversation_cache import ConversationCache
 from .errors import agents_error, raise_user_code_error
 from .heartbeat import heartbeating
+from .item_store import ItemStore
 from .types import (
     CONVERSATION_QUERY,
     CallScope,
@@ -91,10 +92,12 @@ class AgentActivities:
         registry: AgentRegistry,
         model_provider: ModelProvider | None = None,
         conversations: ConversationCache | None = None,
+        item_store: ItemStore | None = None,
     ) -> None:
         self.registry = registry
         self._model_provider = model_provider
         self.conversations = conversations or ConversationCache()
+        self.item_store = item_store or ItemStore(None)
 
     def all(self) -> list[Callable[..., Any]]:
         return [
@@ -275,12 +278,18 @@ class AgentActivities:
             snapshot = await handle.query(
                 CONVERSATION_QUERY, ref.key, result_type=ConversationSnapshot
             )
-            if len(snapshot.items) < ref.base_length:
+            items = snapshot.head + [
+                item.to_input_item()
+                for segment in await self.item_store.load(snapshot.segments)
+                for item in segment.generated_items
+            ]
+            items += snapshot.items
+            if len(items) < ref.base_length:
                 raise ApplicationError(
-                    f"conversation {ref.key} has {len(snapshot.items)} items, "
+                    f"conversation {ref.key} has {len(items)} items, "
                     f"expected at least {ref.base_length}"
                 )
-            prefix = snapshot.items[: ref.base_length]
+            prefix = items[: ref.base_length]
         return prefix + ref.delta
 
     @activity.defn(name="agents.call_tool")
@@ -410,11 +419,16 @@ class AgentActivities:
         input_filter = handoff.input_filter or self.registry.handoff_input_filter
         if input_filter is None:
             return HandoffCallOutput()
+        stored = [
+            item
+            for segment in await self.item_store.load(inp.pre_handoff_segments)
+            for item in segment.generated_items
+        ]
         data = HandoffInputData(
             input_history=inp.input_history
             if isinstance(inp.input_history, str)
             else tuple(inp.input_history),
-            pre_handoff_items=tuple(inp.pre_handoff_items),
+            pre_handoff_items=tuple(stored + inp.pre_handoff_items),
             new_items=tuple(inp.new_items),
             run_context=ctx,
         )

@@ -11,14 +11,78 @@ from durable_agents.items import RunItem
 from durable_agents.model_settings import ModelSettings
 from durable_agents.models import ModelResponse, TResponseInputItem
 from durable_agents.spec import RunSpecs
+from durable_agents.usage import RequestUsage
 
 CONVERSATION_QUERY = "conversation"
 """The workflow query a model activity uses to fetch a conversation its worker does not hold."""
 
 
+class RunSegment(BaseModel):
+    """What one run of a continue-as-new chain generated: written once to the item store when
+    the run continues as new, so the next run carries a reference instead of the items."""
+
+    generated_items: list[RunItem] = Field(default_factory=list)
+    """Model-facing items (the conversation after the original input)."""
+    session_items: list[RunItem] = Field(default_factory=list)
+    raw_responses: list[ModelResponse] = Field(default_factory=list)
+    request_usage_entries: list[RequestUsage] = Field(default_factory=list)
+    tool_input_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
+    tool_output_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
+
+    def extend(self, other: RunSegment) -> None:
+        self.generated_items.extend(other.generated_items)
+        self.session_items.extend(other.session_items)
+        self.raw_responses.extend(other.raw_responses)
+        self.request_usage_entries.extend(other.request_usage_entries)
+        self.tool_input_guardrail_results.extend(other.tool_input_guardrail_results)
+        self.tool_output_guardrail_results.extend(other.tool_output_guardrail_results)
+
+
+class SegmentRef(BaseModel):
+    """A stored segment: a claim in the payload store, or the segment itself when the worker
+    has no external storage (then it is carried inline, and its size counts)."""
+
+    driver: str | None = None
+    claim: dict[str, str] = Field(default_factory=dict)
+    inline: RunSegment | None = None
+    size_bytes: int = 0
+    generated_count: int = 0
+    session_count: int = 0
+
+
+class StoreSegmentInput(BaseModel):
+    run_id: str
+    segment: RunSegment
+
+
+class LoadSegmentsInput(BaseModel):
+    segments: list[SegmentRef]
+    generated_only: bool = False
+    """Only the model-facing items are wanted (a handoff rewriting the conversation)."""
+
+
+class NestHistoryInput(BaseModel):
+    """Nesting the handoff history of a run that continued as new: part of the transcript is
+    in stored segments, so it is nested in an activity rather than in the workflow."""
+
+    original_input: str | list[TResponseInputItem]
+    segments: list[SegmentRef]
+    generated_items: list[RunItem]
+    new_items: list[RunItem]
+
+
+class NestHistoryOutput(BaseModel):
+    input_history: list[TResponseInputItem]
+    generated_items: list[RunItem]
+
+
 class ConversationSnapshot(BaseModel):
     key: str
     items: list[TResponseInputItem]
+    """The conversation; after a continue-as-new, only the part after `segments`."""
+    head: list[TResponseInputItem] = Field(default_factory=list)
+    """The original input, when `segments` come between it and `items`."""
+    segments: list[SegmentRef] = Field(default_factory=list)
 
 
 class CallScope(BaseModel):
@@ -113,6 +177,8 @@ class HandoffCallInput(BaseModel):
     run_filter: bool = False
     """Apply the handoff's input filter (or the registry's) to the history below."""
     input_history: str | list[TResponseInputItem] = Field(default_factory=list)
+    pre_handoff_segments: list[SegmentRef] = Field(default_factory=list)
+    """Stored segments whose model-facing items come before `pre_handoff_items`."""
     pre_handoff_items: list[RunItem] = Field(default_factory=list)
     new_items: list[RunItem] = Field(default_factory=list)
 

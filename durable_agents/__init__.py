@@ -46,6 +46,11 @@ from .registry import AgentRegistry
 from .result import RunResult
 from .run_config import DEFAULT_MAX_TURNS, RunConfig
 from .run_context import RunContextWrapper, ToolContext
+from .stream_events import (
+    AgentUpdatedStreamEvent,
+    RunItemStreamEvent,
+    StreamEvent,
+)
 from .tool import FunctionTool, default_tool_error_function, function_tool
 from .usage import Usage
 
@@ -55,6 +60,7 @@ __all__ = [
     "AgentOutputSchema",
     "AgentOutputSchemaBase",
     "AgentRegistry",
+    "AgentUpdatedStreamEvent",
     "AgentsException",
     "FunctionTool",
     "FunctionToolResult",
@@ -78,10 +84,12 @@ __all__ = [
     "Reasoning",
     "RunCancelledError",
     "RunConfig",
+    "RunItemStreamEvent",
     "RunContextWrapper",
     "RunFailedError",
     "RunItem",
     "RunResult",
+    "StreamEvent",
     "StopAtTools",
     "TResponseInputItem",
     "ToolContext",

@@ -10,6 +10,8 @@ from temporalio.worker import Worker
 
 from activities.agent_activities import AgentActivities
 from activities.conversation_cache import ConversationCache
+from activities.item_store import ItemStore
+from activities.segment_activities import SegmentActivities
 from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
 from workflows.agent_run import AgentRunWorkflow
@@ -29,12 +31,13 @@ def build_worker(
     **worker_kwargs: Any,
 ) -> Worker:
     """The client must use the pydantic data converter, as every client of these runs does."""
-    activities = AgentActivities(registry, model_provider, conversation_cache)
+    item_store = ItemStore.for_data_converter(client.data_converter)
+    activities = AgentActivities(registry, model_provider, conversation_cache, item_store)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[AgentRunWorkflow],
-        activities=activities.all(),
+        activities=activities.all() + SegmentActivities(item_store).all(),
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
         # After a deploy or crash, a run's next workflow task waits this long on the old

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, Literal, NoReturn
 
 from temporalio import workflow
+from temporalio.contrib.workflow_streams import WorkflowStream
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, FailureError
 
 with workflow.unsafe.imports_passed_through():
@@ -26,10 +27,16 @@ with workflow.unsafe.imports_passed_through():
         GuardrailCheckOutput,
         HandoffCallInput,
         HandoffCallOutput,
+        LoadSegmentsInput,
         ModelTurnInput,
         ModelTurnOutput,
+        NestHistoryInput,
+        NestHistoryOutput,
         ResolveRunInput,
         ResolveRunOutput,
+        RunSegment,
+        SegmentRef,
+        StoreSegmentInput,
         ToolCallInput,
         ToolCallOutput,
         ToolResultData,
@@ -42,6 +49,12 @@ with workflow.unsafe.imports_passed_through():
     from durable_agents.models import TResponseInputItem
     from durable_agents.result import RunResult, RunStatus
     from durable_agents.spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs
+    from durable_agents.stream_events import (
+        EVENTS_TOPIC,
+        AgentRef,
+        AgentUpdatedStreamEvent,
+        RunItemStreamEvent,
+    )
     from durable_agents.usage import Usage
 
     from . import activity_options
@@ -56,15 +69,31 @@ with workflow.unsafe.imports_passed_through():
     )
 
 MULTIPLE_HANDOFFS_MESSAGE = "Multiple handoffs detected, ignoring this one."
+SEGMENTS_PATCH = "run-item-segments"
+"""Runs that continue as new store what they generated as segments instead of carrying it."""
+INLINE_STATE_LIMIT = 1_900_000
+"""Bytes of run state a continue-as-new may carry without external storage (Temporal refuses
+payloads over 2 MB)."""
 
 
 @workflow.defn(name=WORKFLOW_NAME)
 class AgentRunWorkflow:
-    def __init__(self) -> None:
+    @workflow.init
+    def __init__(self, inp: RunInput | Any) -> None:
+        # The event stream takes its handlers here, so a subscriber can attach from the start;
+        # a continued run picks up the stream where the previous run left it.
+        self._stream = WorkflowStream(
+            prior_state=inp.stream_state if isinstance(inp, RunInput) else None
+        )
+        self._events = self._stream.topic(EVENTS_TOPIC)
         self._status: RunStatus = "running"
         self._inp: RunInput | None = None
         self._state: RunState | None = None
-        self._conversation: list[TResponseInputItem] = []
+        # The model-facing conversation: the original input (`_head`), then `_sealed` items
+        # that earlier runs of the chain stored as segments, then the items held here.
+        self._head: list[TResponseInputItem] = []
+        self._sealed = 0
+        self._tail: list[TResponseInputItem] = []
         self._cancel_requested = False
 
     # --- signals and queries ----------------------------------------------------------------
@@ -95,7 +124,7 @@ class AgentRunWorkflow:
                 total_tokens=s.usage.total_tokens,
             ),
             cancel_requested=self._cancel_requested,
-            last_items=s.session_items[-5:],
+            last_items=(s.recent_items + s.session_items)[-5:],
             continued_runs=s.continued_runs,
         )
 
@@ -106,7 +135,15 @@ class AgentRunWorkflow:
             raise ApplicationError(
                 f"conversation {key} is not current ({self._conversation_key()})"
             )
-        return ConversationSnapshot(key=key, items=self._conversation)
+        if not self._sealed:
+            return ConversationSnapshot(key=key, items=self._head + self._tail)
+        s = self._state_()
+        return ConversationSnapshot(
+            key=key,
+            head=self._head,
+            segments=s.segments[s.conversation_segments_from :],
+            items=self._tail,
+        )
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -136,9 +173,14 @@ class AgentRunWorkflow:
             )
         s = self._state
         s.cancel_requested = self._cancel_requested
-        self._conversation = ItemHelpers.input_to_new_input_list(s.original_input) + [
-            item.to_input_item() for item in s.generated_items
-        ]
+        self._run_start_offset = s.events_published
+        if inp.continued is None:
+            self._publish_agent_updated(s.current_agent)
+        self._head = ItemHelpers.input_to_new_input_list(s.original_input)
+        self._sealed = sum(
+            ref.generated_count for ref in s.segments[s.conversation_segments_from :]
+        )
+        self._tail = [item.to_input_item() for item in s.generated_items]
 
         if s.specs is None:
             s.specs = await self._resolve_specs(inp)
@@ -147,14 +189,13 @@ class AgentRunWorkflow:
         turns_this_run = 0
         while True:
             if self._cancel_requested:
-                return self._finish("cancelled", None)
+                return await self._finish("cancelled", None)
             if self._should_continue_as_new(turns_this_run):
-                s.continued_runs += 1
-                workflow.continue_as_new(inp.model_copy(update={"continued": s}))
+                await self._continue_as_new()
             s.turn += 1
             turns_this_run += 1
             if s.turn > inp.max_turns:
-                self._fail(
+                await self._fail(
                     "MaxTurnsExceeded",
                     f"Max turns ({inp.max_turns}) exceeded",
                     "max_turns_exceeded",
@@ -187,8 +228,68 @@ class AgentRunWorkflow:
                 summary=f"resolve: {inp.agent_name}",
             )
         except ActivityError as e:
-            self._fail_from(e)
+            await self._fail_from(e)
         return resolved.specs
+
+    async def _continue_as_new(self) -> NoReturn:
+        """Hands the run to a fresh history: what this run generated goes to the item store
+        once, and the next run carries references, so the hand-over does not grow with the run.
+        The event stream goes along, keeping this run's events for subscribers that lag."""
+        inp, s = self._inp_(), self._state_()
+        if workflow.patched(SEGMENTS_PATCH):
+            await self._store_segment()
+        self._stream.detach_pollers()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        self._stream.truncate(self._run_start_offset)
+        s.continued_runs += 1
+        next_input = inp.model_copy(
+            update={"continued": s, "stream_state": self._stream.get_state()}
+        )
+        if any(ref.inline is not None for ref in s.segments):
+            size = workflow.payload_converter().to_payloads([next_input])[0].ByteSize()
+            if size > INLINE_STATE_LIMIT:
+                await self._fail(
+                    "RunStateTooLarge",
+                    f"the run state to carry into the next run is {size} bytes, over what a "
+                    "workflow input may hold; configure external payload storage "
+                    "(DURABLE_AGENTS_PAYLOAD_STORAGE=file:<dir> or s3://<bucket>) on workers "
+                    "and clients so long runs keep their items out of history",
+                    "failed",
+                    stored=False,
+                )
+        workflow.continue_as_new(next_input)
+
+    async def _store_segment(self) -> None:
+        s = self._state_()
+        # Model-facing items the model side has not been sent stay here: the next model call
+        # sends them as its delta.
+        sent = min(max(0, s.sent_length - len(self._head) - self._sealed), len(s.generated_items))
+        segment = RunSegment(
+            generated_items=s.generated_items[:sent],
+            session_items=s.session_items,
+            raw_responses=s.raw_responses,
+            request_usage_entries=s.usage.request_usage_entries,
+            tool_input_guardrail_results=s.tool_input_guardrail_results,
+            tool_output_guardrail_results=s.tool_output_guardrail_results,
+        )
+        first = s.turn - len(s.raw_responses) + 1
+        ref: SegmentRef = await self._activity(
+            "agents.store_segment",
+            StoreSegmentInput(run_id=self._run_id, segment=segment),
+            SegmentRef,
+            activity_options.CALLBACK,
+            f"store: turns {first}-{s.turn}, {len(s.session_items)} items",
+        )
+        s.segments.append(ref)
+        s.recent_items = (s.recent_items + s.session_items)[-5:]
+        s.generated_items = s.generated_items[sent:]
+        self._sealed += sent
+        self._tail = self._tail[sent:]
+        s.session_items = []
+        s.raw_responses = []
+        s.usage.request_usage_entries = []
+        s.tool_input_guardrail_results = []
+        s.tool_output_guardrail_results = []
 
     def _should_continue_as_new(self, turns_this_run: int) -> bool:
         assert self._inp is not None
@@ -220,7 +321,7 @@ class AgentRunWorkflow:
         try:
             return await model
         except ActivityError as e:
-            self._fail_from(e)
+            await self._fail_from(e)
 
     async def _input_guardrails(
         self, agent: AgentSpec, guardrails: list[GuardrailSpec], model: asyncio.Task[Any] | None
@@ -245,7 +346,7 @@ class AgentRunWorkflow:
                         task.cancel()
                     if model is not None:
                         model.cancel()
-                    self._fail(
+                    await self._fail(
                         "InputGuardrailTripwireTriggered",
                         f"Input guardrail {result.guardrail_name} triggered tripwire",
                         "input_guardrail_triggered",
@@ -254,7 +355,7 @@ class AgentRunWorkflow:
         except ActivityError as e:
             if model is not None:
                 model.cancel()
-            self._fail_from(e)
+            await self._fail_from(e)
 
     # --- the conversation -------------------------------------------------------------------
 
@@ -262,9 +363,20 @@ class AgentRunWorkflow:
         info = workflow.info()
         return f"{info.workflow_id}/{info.run_id}/{self._state_().conversation_epoch}"
 
+    def _conversation_length(self) -> int:
+        return len(self._head) + self._sealed + len(self._tail)
+
+    def _unsent(self) -> list[TResponseInputItem]:
+        """The conversation after what the model side holds; never reaches into segments,
+        which hold only items already sent."""
+        sent = self._state_().sent_length
+        if not self._sealed:
+            return (self._head + self._tail)[sent:]
+        return self._tail[sent - len(self._head) - self._sealed :]
+
     def _append_generated(self, items: list[RunItem]) -> None:
         self._state_().generated_items.extend(items)
-        self._conversation.extend(item.to_input_item() for item in items)
+        self._tail.extend(item.to_input_item() for item in items)
 
     def _model_input(self, agent: AgentSpec) -> ModelTurnInput:
         assert self._inp is not None
@@ -275,7 +387,7 @@ class AgentRunWorkflow:
             conversation=ConversationRef(
                 key=self._conversation_key(),
                 base_length=s.sent_length,
-                delta=self._conversation[s.sent_length :],
+                delta=self._unsent(),
                 server_managed=self._inp.server_managed,
             ),
             model=cfg.model,
@@ -304,7 +416,7 @@ class AgentRunWorkflow:
         s.raw_responses.append(response)
         s.usage.add(response.usage)
         # The model side now holds everything sent plus the response's own items.
-        s.sent_length = len(self._conversation)
+        s.sent_length = self._conversation_length()
 
         new_items: list[RunItem] = []
         tool_calls: list[dict[str, Any]] = []
@@ -332,9 +444,11 @@ class AgentRunWorkflow:
                 tool_calls.append(raw)
             else:
                 s.session_items.extend(new_items)
-                self._fail(
+                self._publish_items(new_items)
+                await self._fail(
                     "ModelBehaviorError", f"Tool {name} not found in agent {agent.name}", "failed"
                 )
+        self._publish_items(new_items)
         if (tool_calls or handoff_calls) and agent.name not in s.agents_that_used_tools:
             s.agents_that_used_tools.append(agent.name)
         if (
@@ -407,7 +521,7 @@ class AgentRunWorkflow:
             outputs: list[ToolCallOutput] = list(await asyncio.gather(*pending))
         except ActivityError as e:
             s.session_items.extend(new_items)
-            self._fail_from(e)
+            await self._fail_from(e)
         for out in outputs:
             s.tool_input_guardrail_results.extend(out.input_guardrail_results)
             s.tool_output_guardrail_results.extend(out.output_guardrail_results)
@@ -416,22 +530,22 @@ class AgentRunWorkflow:
                 s.session_items.extend(new_items)
                 kind = out.tripwire.kind
                 name = out.tripwire.result.guardrail_name
-                self._fail(
+                await self._fail(
                     f"Tool{kind.capitalize()}GuardrailTripwireTriggered",
                     f"Tool {kind} guardrail {name} triggered tripwire",
                     "tool_guardrail_triggered",
                     guardrail_result=out.tripwire.result,
                 )
-            new_items.append(
-                RunItem(
-                    type="tool_call_output_item",
-                    agent_name=agent.name,
-                    raw_item=ItemHelpers.tool_call_output_item(
-                        call.get("call_id", ""), out.output_text
-                    ),
-                    output=out.output,
-                )
+            output_item = RunItem(
+                type="tool_call_output_item",
+                agent_name=agent.name,
+                raw_item=ItemHelpers.tool_call_output_item(
+                    call.get("call_id", ""), out.output_text
+                ),
+                output=out.output,
             )
+            new_items.append(output_item)
+            self._publish_items([output_item])
         return list(zip(calls, outputs, strict=True))
 
     async def _handoff(
@@ -443,6 +557,7 @@ class AgentRunWorkflow:
         """Switches the current agent. The first handoff wins; the others get an error output."""
         assert self._inp is not None
         s = self._state_()
+        produced_from = len(new_items)
         for raw, _ in calls[1:]:
             new_items.append(
                 RunItem(
@@ -483,6 +598,7 @@ class AgentRunWorkflow:
                     arguments=raw.get("arguments", ""),
                     run_filter=run_filter,
                     input_history=s.original_input if run_filter else [],
+                    pre_handoff_segments=self._conversation_segments() if run_filter else [],
                     pre_handoff_items=s.generated_items if run_filter else [],
                     new_items=new_items if run_filter else [],
                 ),
@@ -492,6 +608,8 @@ class AgentRunWorkflow:
                 partial_items=new_items,
             )
         s.current_agent = target.name
+        self._publish_items(new_items[produced_from:])
+        self._publish_agent_updated(target.name)
         workflow.logger.info("handoff: %s -> %s (turn %s)", agent.name, target.name, s.turn)
         if self._inp.server_managed:
             # The provider holds the transcript; rewriting it here would only resend it.
@@ -507,10 +625,26 @@ class AgentRunWorkflow:
             )
             s.session_items.extend(filtered.new_items)
         elif nest:
-            history, kept, forwarded = nest_handoff_history(
-                s.original_input, s.generated_items, new_items
-            )
-            self._rewrite_conversation(history, kept + forwarded)
+            if self._sealed:
+                nested: NestHistoryOutput = await self._activity(
+                    "agents.nest_history",
+                    NestHistoryInput(
+                        original_input=s.original_input,
+                        segments=self._conversation_segments(),
+                        generated_items=s.generated_items,
+                        new_items=new_items,
+                    ),
+                    NestHistoryOutput,
+                    activity_options.CALLBACK,
+                    f"nest history: {agent.name} -> {target.name}",
+                    partial_items=new_items,
+                )
+                self._rewrite_conversation(nested.input_history, nested.generated_items)
+            else:
+                history, kept, forwarded = nest_handoff_history(
+                    s.original_input, s.generated_items, new_items
+                )
+                self._rewrite_conversation(history, kept + forwarded)
             s.session_items.extend(new_items)
         else:
             self._append_generated(new_items)
@@ -525,8 +659,15 @@ class AgentRunWorkflow:
         s.generated_items = []
         s.conversation_epoch += 1
         s.sent_length = 0
-        self._conversation = ItemHelpers.input_to_new_input_list(original_input)
+        s.conversation_segments_from = len(s.segments)
+        self._head = ItemHelpers.input_to_new_input_list(original_input)
+        self._sealed = 0
+        self._tail = []
         self._append_generated(generated)
+
+    def _conversation_segments(self) -> list[SegmentRef]:
+        s = self._state_()
+        return s.segments[s.conversation_segments_from :]
 
     async def _final_output_from_tools(
         self, agent: AgentSpec, results: list[tuple[dict[str, Any], ToolCallOutput]]
@@ -580,13 +721,13 @@ class AgentRunWorkflow:
             ]
             for r in s.output_guardrail_results:
                 if r.output.tripwire_triggered:
-                    self._fail(
+                    await self._fail(
                         "OutputGuardrailTripwireTriggered",
                         f"Output guardrail {r.guardrail_name} triggered tripwire",
                         "output_guardrail_triggered",
                         guardrail_result=r,
                     )
-        return self._finish("completed", final_output)
+        return await self._finish("completed", final_output)
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -609,9 +750,22 @@ class AgentRunWorkflow:
             fail_run=fail_run,
         )
 
+    def _publish_items(self, items: list[RunItem]) -> None:
+        for item in items:
+            self._events.publish(RunItemStreamEvent.for_item(item))
+        self._state_().events_published += len(items)
+
+    def _publish_agent_updated(self, agent_name: str) -> None:
+        self._events.publish(AgentUpdatedStreamEvent(new_agent=AgentRef(name=agent_name)))
+        self._state_().events_published += 1
+
     def _state_(self) -> RunState:
         assert self._state is not None
         return self._state
+
+    def _inp_(self) -> RunInput:
+        assert self._inp is not None
+        return self._inp
 
     def _scope(self, agent: AgentSpec) -> CallScope:
         assert self._inp is not None
@@ -647,26 +801,62 @@ class AgentRunWorkflow:
                 raise
             if partial_items:
                 self._state_().session_items.extend(partial_items)
-            self._fail_from(e)
+            await self._fail_from(e)
 
-    def _result(self, status: RunStatus, final_output: Any) -> RunResult:
-        assert self._inp is not None
-        s = self._state_()
+    async def _result(
+        self, status: RunStatus, final_output: Any, partial: bool = False, stored: bool = True
+    ) -> RunResult:
+        """The run's outcome, items of earlier runs of the chain included: read back from the
+        item store by an activity, so the result is whole for any client (and the UI)."""
+        inp, s = self._inp_(), self._state_()
+        earlier = RunSegment()
+        if stored and all(ref.inline is not None for ref in s.segments):
+            for ref in s.segments:
+                assert ref.inline is not None
+                earlier.extend(ref.inline)
+        elif stored:
+            try:
+                earlier = await workflow.execute_activity(
+                    "agents.load_segments",
+                    LoadSegmentsInput(segments=s.segments),
+                    result_type=RunSegment,
+                    start_to_close_timeout=activity_options.CALLBACK.start_to_close,
+                    heartbeat_timeout=activity_options.CALLBACK.heartbeat,
+                    retry_policy=activity_options.CALLBACK.retry,
+                    summary=f"load: {len(s.segments)} stored segments",
+                )
+            except ActivityError as e:
+                reason = e.cause.message if isinstance(e.cause, FailureError) else str(e)
+                if not partial:
+                    raise ApplicationError(
+                        f"the run's stored items could not be read: {reason}",
+                        type="SegmentUnavailable",
+                        non_retryable=True,
+                    ) from None
+                workflow.logger.warning("partial result without stored items: %s", reason)
+        usage = s.usage.model_copy(
+            update={
+                "request_usage_entries": earlier.request_usage_entries
+                + s.usage.request_usage_entries
+            }
+        )
         return RunResult(
             run_id=self._run_id,
             status=status,
             input=s.original_input,
-            new_items=s.session_items,
-            raw_responses=s.raw_responses,
+            new_items=earlier.session_items + s.session_items,
+            raw_responses=earlier.raw_responses + s.raw_responses,
             final_output=final_output,
             last_agent_name=s.current_agent,
             current_turn=s.turn,
-            max_turns=self._inp.max_turns,
-            usage=s.usage,
+            max_turns=inp.max_turns,
+            usage=usage,
             input_guardrail_results=s.input_guardrail_results,
             output_guardrail_results=s.output_guardrail_results,
-            tool_input_guardrail_results=s.tool_input_guardrail_results,
-            tool_output_guardrail_results=s.tool_output_guardrail_results,
+            tool_input_guardrail_results=earlier.tool_input_guardrail_results
+            + s.tool_input_guardrail_results,
+            tool_output_guardrail_results=earlier.tool_output_guardrail_results
+            + s.tool_output_guardrail_results,
         )
 
     def _set_status(self, status: RunStatus) -> None:
@@ -674,30 +864,44 @@ class AgentRunWorkflow:
         if workflow.info().typed_search_attributes.get(RUN_STATUS) is not None:
             workflow.upsert_search_attributes([RUN_STATUS.value_set(status)])
 
-    def _finish(self, status: RunStatus, final_output: Any) -> RunResult:
+    async def _finish(self, status: RunStatus, final_output: Any) -> RunResult:
         self._set_status(status)
-        return self._result(status, final_output)
+        result = await self._result(status, final_output)
+        await self._close_stream()
+        return result
 
-    def _fail(
-        self, error_type: str, message: str, status: RunStatus, guardrail_result: Any = None
+    async def _close_stream(self) -> None:
+        """Subscribers waiting on the stream get their last events before the run closes;
+        later ones read what is left through the stream's query."""
+        self._stream.detach_pollers()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+
+    async def _fail(
+        self,
+        error_type: str,
+        message: str,
+        status: RunStatus,
+        guardrail_result: Any = None,
+        stored: bool = True,
     ) -> NoReturn:
         """Ends the run as a failed workflow whose error names the reference exception."""
         self._set_status(status)
         workflow.logger.info("run ends: %s: %s", error_type, message)
-        details: list[Any] = [self._result(status, None)]
+        details: list[Any] = [await self._result(status, None, partial=True, stored=stored)]
         if guardrail_result is not None:
             details.append(guardrail_result)
+        await self._close_stream()
         raise ApplicationError(message, *details, type=error_type, non_retryable=True)
 
-    def _fail_from(self, error: ActivityError) -> NoReturn:
+    async def _fail_from(self, error: ActivityError) -> NoReturn:
         cause = error.cause
         if isinstance(cause, CancelledError):
             # A hard cancel of the run reached the activity: end as cancelled, not failed.
             self._status = "cancelled"
             raise asyncio.CancelledError(cause.message)
         if isinstance(cause, ApplicationError):
-            self._fail(cause.type or "ActivityError", cause.message, "failed")
+            await self._fail(cause.type or "ActivityError", cause.message, "failed")
         message = cause.message if isinstance(cause, FailureError) else str(error)
-        self._fail(
+        await self._fail(
             type(cause).__name__ if cause is not None else "ActivityError", message, "failed"
         )

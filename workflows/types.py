@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from temporalio.contrib.workflow_streams import WorkflowStreamState
 
+from activities.types import SegmentRef
 from durable_agents.guardrail import (
     InputGuardrailResult,
     OutputGuardrailResult,
@@ -48,6 +50,16 @@ class RunState(BaseModel):
     """How much of the conversation the model side already holds (worker cache or server)."""
     specs: RunSpecs | None = None
     continued_runs: int = 0
+    segments: list[SegmentRef] = Field(default_factory=list)
+    """What earlier runs of the chain generated, in the item store; the lists above hold
+    only what came after."""
+    conversation_segments_from: int = 0
+    """The first segment whose model-facing items are still in the conversation (a handoff
+    that rewrites the conversation leaves the earlier ones behind)."""
+    recent_items: list[RunItem] = Field(default_factory=list)
+    """The last session items of earlier runs, for `progress` right after a continue-as-new."""
+    events_published: int = 0
+    """How many events this run's stream got, across the chain."""
 
 
 class RunInput(BaseModel):
@@ -68,6 +80,8 @@ class RunInput(BaseModel):
     """Start a fresh history after this many turns, besides whenever Temporal suggests it."""
     continued: RunState | None = None
     """Set only by the workflow itself when it continues as new."""
+    stream_state: WorkflowStreamState | None = None
+    """The run's event stream, handed over on continue-as-new (set by the workflow)."""
 
     @property
     def server_managed(self) -> bool:

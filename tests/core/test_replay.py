@@ -10,6 +10,7 @@ import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio import workflow
@@ -24,12 +25,14 @@ from durable_agents import (
     Agent,
     AgentRegistry,
     GuardrailFunctionOutput,
+    RunResult,
     function_tool,
     input_guardrail,
     output_guardrail,
 )
 from durable_agents.items import function_call
 from workflows.agent_run import AgentRunWorkflow
+from workflows.types import RunInput
 
 HISTORIES = Path(__file__).parent.parent / "histories"
 
@@ -112,7 +115,7 @@ class ReorderedWorkflow(AgentRunWorkflow):
     """A non-deterministic change: an extra activity before each later model call."""
 
     @workflow.run
-    async def run(self, inp):
+    async def run(self, inp: RunInput | Any) -> RunResult:
         return await super().run(inp)
 
     async def _call_model(self, agent):
