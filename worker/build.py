@@ -28,10 +28,11 @@ def build_worker(
     max_concurrent_activities: int | None = None,
     max_concurrent_workflow_tasks: int | None = None,
     conversation_cache: ConversationCache | None = None,
+    item_store: ItemStore | None = None,
     **worker_kwargs: Any,
 ) -> Worker:
     """The client must use the pydantic data converter, as every client of these runs does."""
-    item_store = ItemStore.for_data_converter(client.data_converter)
+    item_store = item_store or ItemStore.for_data_converter(client.data_converter)
     activities = AgentActivities(registry, model_provider, conversation_cache, item_store)
     return Worker(
         client,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -68,16 +69,23 @@ triage = Agent(name="triage", handoffs=[orders], input_guardrails=[polite], mode
 registry = AgentRegistry([triage])
 
 
-async def _record(h, name: str, signal: bool = False, **kwargs) -> None:
+async def _record(h, name: str, signal: bool = False, last_run: bool = False, **kwargs) -> None:
+    """Records a history once: existing files are what older workflow code wrote, and keeping
+    them is what makes replaying them a compatibility check."""
     input = kwargs.pop("input", "where are my orders?")
-    handle = await h.start("triage", input, run_id=f"history-{name}", **kwargs)
+    handle = await h.start("triage", input, run_id=f"history-{name}-{uuid.uuid4()}", **kwargs)
     if signal:
         await handle.signal("cancel_after_turn")
     with contextlib.suppress(WorkflowFailureError):
         await handle.result()
-    first_run = h.client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
-    history = await first_run.fetch_history()
-    (HISTORIES / f"{name}.json").write_text(history.to_json())
+    runs = {"": handle.first_execution_run_id}
+    if last_run:
+        runs["_last_run"] = (await h.client.get_workflow_handle(handle.id).describe()).run_id
+    for suffix, run_id in runs.items():
+        path = HISTORIES / f"{name}{suffix}.json"
+        if not path.exists():
+            history = await h.client.get_workflow_handle(handle.id, run_id=run_id).fetch_history()
+            path.write_text(history.to_json())
 
 
 @pytest.mark.skipif(
@@ -89,6 +97,9 @@ async def test_record_histories(harness_for):
         await _record(h, "input_guardrail_tripped", input="you are rude")
         await _record(h, "cancel_after_turn", signal=True)
         await _record(h, "continue_as_new", continue_as_new_after_turns=2)
+        # Since the item store: each run stores its items as a segment before continuing,
+        # and the last run reads them back for the result.
+        await _record(h, "continue_as_new_segments", last_run=True, continue_as_new_after_turns=1)
 
 
 def _histories() -> list[Path]:

@@ -8,6 +8,7 @@ grows, not process failure. The 2,000-turn run is started in the background by `
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -18,7 +19,7 @@ from tests.durability.long_run import (
     TOOL_TURNS,
     LongRun,
     bytes_per_turn,
-    carried_state_bytes,
+    carried_bytes,
     chain,
     start_counter,
 )
@@ -46,7 +47,11 @@ async def test_a_2000_turn_run_completes(run: LongRun):
 
 async def test_it_continued_as_new_several_times_under_one_run_id(run: LongRun):
     await run.result()
-    final = await run.agent_client.progress(run.run_id)
+    # A query on a closed run replays its last history (~400 turns, seconds on a loaded
+    # machine): give it longer than AgentClient's 5 s for live runs.
+    final = await run.agent_client.temporal_client.get_workflow_handle(run.run_id).query(
+        "progress", result_type=RunProgress, rpc_timeout=timedelta(seconds=60)
+    )
     assert (final.status, final.current_turn) == ("completed", TOOL_TURNS + 1)
     assert final.continued_runs >= 3, final
     # One workflow id, a run per continuation; the client never needed another id.
@@ -104,16 +109,16 @@ async def test_history_bytes_per_turn_stay_flat(run: LongRun):
     assert late < 1.5 * early, (early, late)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RunState carries every generated item, session item and raw response across "
-    "continue-as-new, so each hand-over grows with the run (total bytes O(turns^2 / budget)); "
-    "without external storage it passes 2 MB near turn 1,750 and the run is stuck",
-)
 async def test_the_state_carried_across_continue_as_new_does_not_grow_with_the_run(run: LongRun):
     await run.result()
     client = run.agent_client.temporal_client
-    sizes = await carried_state_bytes(client, await chain(client, run.run_id))
-    print(f"\nrun state carried into each continued run: {sizes} bytes")
-    assert len(sizes) >= 3
-    assert sizes[-1] < 2 * sizes[0], sizes
+    states, inputs = await carried_bytes(client, await chain(client, run.run_id))
+    print(
+        f"\ncarried into each continued run: run state {states} bytes, "
+        f"whole input with the event stream {inputs} bytes"
+    )
+    assert len(states) >= 3
+    # A reference per earlier run, not its items: a few hundred bytes more each time.
+    assert states[-1] < 2 * states[0], states
+    # The event stream keeps one run's events for lagging subscribers, not the whole chain's.
+    assert max(inputs) < 1.5 * min(inputs), inputs
