@@ -28,10 +28,11 @@ _ENCODING = b"json/plain"
 
 
 class ItemStore:
-    def __init__(self, driver: StorageDriver | None, cached_segments: int = 64) -> None:
+    def __init__(self, driver: StorageDriver | None, cache_bytes: int = 64 * 1024 * 1024) -> None:
         self.driver = driver
-        self._max = cached_segments
-        self._cache: OrderedDict[str, RunSegment] = OrderedDict()
+        self._max_bytes = cache_bytes
+        self._cached_bytes = 0
+        self._cache: OrderedDict[str, tuple[RunSegment, int]] = OrderedDict()
 
     @classmethod
     def for_data_converter(cls, converter: DataConverter) -> ItemStore:
@@ -66,7 +67,7 @@ class ItemStore:
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
-            return cached
+            return cached[0]
         if self.driver is None or ref.driver != self.driver.name():
             raise ApplicationError(
                 f"run segment stored by {ref.driver!r} cannot be read here: this worker's "
@@ -83,11 +84,16 @@ class ItemStore:
         return segment
 
     def _remember(self, ref: SegmentRef, segment: RunSegment) -> None:
+        """Recently used segments stay in memory (the next run of a chain reads what the
+        previous one stored), up to a byte budget."""
         key = _cache_key(ref)
-        self._cache[key] = segment
-        self._cache.move_to_end(key)
-        while len(self._cache) > self._max:
-            self._cache.popitem(last=False)
+        if key in self._cache or ref.size_bytes > self._max_bytes:
+            return
+        self._cache[key] = (segment, ref.size_bytes)
+        self._cached_bytes += ref.size_bytes
+        while self._cached_bytes > self._max_bytes:
+            _, (_, size) = self._cache.popitem(last=False)
+            self._cached_bytes -= size
 
 
 def _cache_key(ref: SegmentRef) -> str:

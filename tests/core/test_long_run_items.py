@@ -152,7 +152,7 @@ async def test_a_worker_without_copies_rebuilds_the_conversation_from_the_store(
     reads the conversation from the run's query and the segments from the files."""
     client = _storage_client(temporal_env, tmp_path)
     model = _stepper()
-    store = ItemStore(FileStorageDriver(tmp_path), cached_segments=0)
+    store = ItemStore(FileStorageDriver(tmp_path), cache_bytes=0)
     registry = AgentRegistry([Agent(name="a", tools=[step], model=model)])
     async with _worker(
         client, registry, conversation_cache=ConversationCache(0), item_store=store
