@@ -6,14 +6,18 @@ from .agent_client import (
     RunNotFoundError,
     RunStatusInfo,
     RunSummary,
+    StreamUnavailableError,
 )
 from .connection import ConnectionOptions
+from .streaming import RunResultStreaming
 
 __all__ = [
     "AgentClient",
     "ConnectionOptions",
     "ProgressUnavailableError",
     "RunNotFoundError",
+    "RunResultStreaming",
     "RunStatusInfo",
     "RunSummary",
+    "StreamUnavailableError",
 ]

@@ -10,24 +10,27 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
+from temporalio.api.common.v1 import Payload
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowFailureError,
     WorkflowHandle,
 )
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.common import RawValue, SearchAttributePair, TypedSearchAttributes
+from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.service import RPCError, RPCStatusCode
 
 from durable_agents.exceptions import AgentsException
 from durable_agents.models import TResponseInputItem
 from durable_agents.result import RunResult
 from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
+from durable_agents.stream_events import EVENTS_TOPIC, STREAM_EVENT_ADAPTER, StreamEvent
 from workflows.search_attributes import AGENT_NAME, RUN_STATUS
 from workflows.types import (
     CANCEL_AFTER_TURN_SIGNAL,
@@ -40,6 +43,7 @@ from workflows.types import (
 from .connection import ConnectionOptions
 from .failures import run_exception
 from .links import run_ui_url, ui_base_url
+from .streaming import RunResultStreaming
 
 DEFAULT_TASK_QUEUE = "agents"
 QUERY_TIMEOUT = timedelta(seconds=5)
@@ -64,6 +68,11 @@ class RunNotFoundError(Exception):
 
 class ProgressUnavailableError(Exception):
     """The run is in flight but no worker answered the progress query in time."""
+
+
+class StreamUnavailableError(Exception):
+    """The run's events cannot be read: no worker answered for it (a run that has ended is
+    read through a query, which a worker must answer)."""
 
 
 class RunSummary(BaseModel):
@@ -109,6 +118,19 @@ def _display_status(workflow_status: WorkflowExecutionStatus | None, run_status:
 
 def _is_not_found(error: RPCError) -> bool:
     return error.status == RPCStatusCode.NOT_FOUND
+
+
+_NEVER_STARTED = "closed before WorkflowTaskStarted"
+"""The server's answer to a query of a run that ended (terminated, cancelled) before any worker
+ran it."""
+
+
+def decode_stream_event(payload: Payload) -> StreamEvent:
+    """One published event: the workflow's pydantic converter wrote it as plain JSON."""
+    encoding = payload.metadata.get("encoding", b"").decode()
+    if encoding != "json/plain":
+        raise ValueError(f"stream event payload has encoding {encoding!r}, not json/plain")
+    return STREAM_EVENT_ADAPTER.validate_json(payload.data)
 
 
 class AgentClient:
@@ -221,6 +243,55 @@ class AgentClient:
             if _is_not_found(error):
                 raise RunNotFoundError(run_id) from error
             raise
+
+    async def run_streamed(
+        self,
+        agent_name: str,
+        input: str | list[TResponseInputItem],
+        **kwargs: Any,
+    ) -> RunResultStreaming:
+        """Start a run (`start`'s arguments) and return a handle on it whose `stream_events()`
+        follows the run as it goes, as the reference's `Runner.run_streamed` does."""
+        return RunResultStreaming(self, await self.start(agent_name, input, **kwargs))
+
+    async def stream_events(
+        self,
+        run_id: str,
+        from_offset: int = 0,
+        *,
+        poll_cooldown: timedelta = timedelta(milliseconds=100),
+    ) -> AsyncIterator[StreamEvent]:
+        """The run's events from `from_offset` on, as they are published; each carries its
+        `offset`, so a reader can resume after the last one it handled. Ends once the run has
+        closed (however it ended) and every event is read. Raises `RunNotFoundError` for an
+        unknown id, and `StreamUnavailableError` when no worker answers for the run.
+
+        Events of runs before the previous continue-as-new are gone: a reader that asks for
+        them (or falls that far behind) goes on from the oldest event still kept."""
+        if from_offset < 0:
+            raise ValueError(f"from_offset must be 0 or more, got {from_offset}")
+        stream = WorkflowStreamClient.create(self.temporal_client, run_id)
+        items = stream.subscribe(
+            EVENTS_TOPIC, from_offset, result_type=RawValue, poll_cooldown=poll_cooldown
+        )
+        try:
+            async for item in items:
+                event = decode_stream_event(item.data.payload)
+                event.offset = item.offset
+                yield event
+        except RPCError as error:
+            if _is_not_found(error):
+                raise RunNotFoundError(run_id) from error
+            if _NEVER_STARTED in error.message:
+                return  # closed before a worker ran it: it published nothing
+            if error.status in (RPCStatusCode.FAILED_PRECONDITION, RPCStatusCode.DEADLINE_EXCEEDED):
+                raise StreamUnavailableError(
+                    f"cannot read the events of {run_id!r}: {error.message}; "
+                    "is a worker serving its task queue?"
+                ) from error
+            raise
+        finally:
+            await items.aclose()
 
     async def progress(self, run_id: str) -> RunProgress:
         """The in-flight run's `progress` query (needs a worker to answer)."""

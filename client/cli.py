@@ -29,7 +29,9 @@ from durable_agents.exceptions import (
     ToolOutputGuardrailTripwireTriggered,
     UnknownAgentError,
 )
+from durable_agents.items import ItemHelpers, RunItem
 from durable_agents.run_config import DEFAULT_MAX_TURNS
+from durable_agents.stream_events import AgentUpdatedStreamEvent, StreamEvent
 
 from .agent_client import (
     AgentClient,
@@ -37,6 +39,7 @@ from .agent_client import (
     RunNotFoundError,
     RunStatusInfo,
     RunSummary,
+    StreamUnavailableError,
 )
 from .connection import ConnectionOptions
 
@@ -110,6 +113,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _offset(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     ConnectionOptions.add_arguments(common)
@@ -139,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", parents=[common], help="start a run and wait for it")
     run_arguments(run)
     run.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    run.add_argument(
+        "--stream",
+        action="store_true",
+        help="print the run's events while it goes (as `stream` does), then the result",
+    )
 
     start = commands.add_parser("start", parents=[common], help="start a run, print its id")
     run_arguments(start)
@@ -146,6 +161,25 @@ def build_parser() -> argparse.ArgumentParser:
     result = commands.add_parser("result", parents=[common], help="wait for a run's result")
     result.add_argument("run_id", metavar="RUN_ID")
     result.add_argument("--json", action="store_true", help="print the whole result as JSON")
+
+    stream = commands.add_parser(
+        "stream",
+        parents=[common],
+        help="print a run's events as they happen (or happened), then its result",
+    )
+    stream.add_argument("run_id", metavar="RUN_ID")
+    stream.add_argument(
+        "--from-offset",
+        type=_offset,
+        default=0,
+        metavar="N",
+        help="start at this event offset (each event line shows its offset); default 0",
+    )
+    stream.add_argument(
+        "--json",
+        action="store_true",
+        help="JSON Lines: one object per event, then the result (or partial result) on one line",
+    )
 
     status = commands.add_parser("status", parents=[common], help="where a run is now")
     status.add_argument("run_id", metavar="RUN_ID")
@@ -182,7 +216,9 @@ class Cli:
 
     async def run(self, args: argparse.Namespace) -> ExitCode:
         run_id = await self._start(args)
-        return await self._await_result(run_id, args.json)
+        if args.stream:
+            await self._print_events(run_id, 0, args.json)
+        return await self._await_result(run_id, args.json, one_line=args.stream)
 
     async def start(self, args: argparse.Namespace) -> ExitCode:
         run_id = await self._start(args)
@@ -192,6 +228,11 @@ class Cli:
     async def result(self, args: argparse.Namespace) -> ExitCode:
         self.link(args.run_id)
         return await self._await_result(args.run_id, args.json)
+
+    async def stream(self, args: argparse.Namespace) -> ExitCode:
+        self.link(args.run_id)
+        await self._print_events(args.run_id, args.from_offset, args.json)
+        return await self._await_result(args.run_id, args.json, one_line=True)
 
     async def status(self, args: argparse.Namespace) -> ExitCode:
         info = await self.client.status(args.run_id)
@@ -240,18 +281,26 @@ class Cli:
         self.link(run_id)
         return run_id
 
-    async def _await_result(self, run_id: str, as_json: bool) -> ExitCode:
+    async def _print_events(self, run_id: str, from_offset: int, as_json: bool) -> None:
+        """Every event of the run until it ends, flushed line by line so a pipe sees them live."""
+        async for event in self.client.stream_events(run_id, from_offset):
+            line = event.model_dump_json() if as_json else event_line(event)
+            print(line, file=self.out, flush=True)
+
+    async def _await_result(self, run_id: str, as_json: bool, one_line: bool = False) -> ExitCode:
+        """Prints the outcome; `one_line` keeps JSON on one line (after JSON Lines events)."""
+        indent = None if one_line else 2
         try:
             result = await self.client.result(run_id)
         except AgentsException as error:
             if as_json and error.run_data is not None:
-                print(error.run_data.model_dump_json(indent=2), file=self.out)
+                print(error.run_data.model_dump_json(indent=indent), file=self.out)
             kind = type(error).__name__
             raise CommandError(
                 f"run {run_id} ended: {kind}: {error.message}", exit_code_for(error)
             ) from error
         if as_json:
-            print(result.model_dump_json(indent=2), file=self.out)
+            print(result.model_dump_json(indent=indent), file=self.out)
         else:
             print(_final_output_text(result.final_output), file=self.out)
         if result.status == "cancelled":
@@ -262,6 +311,42 @@ class Cli:
             )
             return ExitCode.CANCELLED
         return ExitCode.COMPLETED
+
+
+EVENT_TEXT_LIMIT = 160
+
+
+def _short(text: str) -> str:
+    text = _one_line(text)
+    return text if len(text) <= EVENT_TEXT_LIMIT else text[: EVENT_TEXT_LIMIT - 3] + "..."
+
+
+def _item_text(item: RunItem) -> str:
+    raw = item.raw_item
+    if item.type == "message_output_item":
+        return ItemHelpers.text_message_output(item) or str(raw.get("content", ""))
+    if item.type == "reasoning_item":
+        summary = " ".join(
+            str(part.get("text", "")) for part in raw.get("summary") or [] if isinstance(part, dict)
+        )
+        return summary or "(reasoning)"
+    if item.type in ("tool_call_item", "handoff_call_item"):
+        if raw.get("type") == "function_call":
+            return f"{raw.get('name', '?')} {raw.get('arguments', '')}"
+        return str(raw.get("type", "?"))
+    if item.type == "handoff_output_item":
+        return f"{item.source_agent} -> {item.target_agent}"
+    output = raw.get("output", item.output)
+    return output if isinstance(output, str) else json.dumps(output, default=str)
+
+
+def event_line(event: StreamEvent) -> str:
+    """One event as a line: offset, event name, agent, a short text."""
+    if isinstance(event, AgentUpdatedStreamEvent):
+        name, agent, text = "agent_updated", event.new_agent.name, "now running"
+    else:
+        name, agent, text = event.name, event.item.agent_name, _item_text(event.item)
+    return f"{event.offset:>4}  {name:<22}  {agent}  {_short(text)}"
 
 
 def _status_text(info: RunStatusInfo) -> str:
@@ -331,7 +416,7 @@ async def _execute(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCo
         return await command(args)
     except RunNotFoundError as error:
         raise CommandError(str(error), ExitCode.NOT_FOUND) from error
-    except ProgressUnavailableError as error:
+    except (ProgressUnavailableError, StreamUnavailableError) as error:
         raise CommandError(str(error), ExitCode.UNAVAILABLE) from error
     except RPCError as error:
         code = (
