@@ -40,12 +40,16 @@ class ItemStore:
         storage = converter.external_storage
         return cls(storage.drivers[0] if storage is not None and storage.drivers else None)
 
-    async def put(self, segment: RunSegment, target: StorageDriverWorkflowInfo) -> SegmentRef:
+    async def put(
+        self, segment: RunSegment, target: StorageDriverWorkflowInfo, events_from: int = 0
+    ) -> SegmentRef:
         data = segment.model_dump_json().encode()
         ref = SegmentRef(
             size_bytes=len(data),
             generated_count=len(segment.generated_items),
             session_count=len(segment.session_items),
+            events_from=events_from,
+            event_count=len(segment.events),
         )
         if self.driver is None:
             ref.inline = segment

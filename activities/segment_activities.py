@@ -40,7 +40,7 @@ class SegmentActivities:
             run_id=info.workflow_run_id,
             type=info.workflow_type,
         )
-        return await self.store.put(inp.segment, target)
+        return await self.store.put(inp.segment, target, inp.events_from)
 
     @activity.defn(name="agents.load_segments")
     @heartbeating

@@ -11,6 +11,7 @@ from durable_agents.items import RunItem
 from durable_agents.model_settings import ModelSettings
 from durable_agents.models import ModelResponse, TResponseInputItem
 from durable_agents.spec import RunSpecs
+from durable_agents.stream_events import StreamEvent
 from durable_agents.usage import RequestUsage
 
 CONVERSATION_QUERY = "conversation"
@@ -28,6 +29,8 @@ class RunSegment(BaseModel):
     request_usage_entries: list[RequestUsage] = Field(default_factory=list)
     tool_input_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
     tool_output_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
+    events: list[StreamEvent] = Field(default_factory=list)
+    """The run's stream events, so a reader can still get them once the stream moved on."""
 
     def extend(self, other: RunSegment) -> None:
         self.generated_items.extend(other.generated_items)
@@ -48,11 +51,15 @@ class SegmentRef(BaseModel):
     size_bytes: int = 0
     generated_count: int = 0
     session_count: int = 0
+    events_from: int = 0
+    """The stream offset of the segment's first event."""
+    event_count: int = 0
 
 
 class StoreSegmentInput(BaseModel):
     run_id: str
     segment: RunSegment
+    events_from: int = 0
 
 
 class LoadSegmentsInput(BaseModel):
@@ -102,6 +109,8 @@ class ResolveRunInput(BaseModel):
 
 class ResolveRunOutput(BaseModel):
     specs: RunSpecs
+    external_item_store: bool | None = None
+    """Whether the worker's item store is external storage (else segments travel inline)."""
 
 
 class ConversationRef(BaseModel):

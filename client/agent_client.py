@@ -26,6 +26,8 @@ from temporalio.common import RawValue, SearchAttributePair, TypedSearchAttribut
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.item_store import ItemStore
+from activities.types import SegmentRef
 from durable_agents.exceptions import AgentsException
 from durable_agents.models import TResponseInputItem
 from durable_agents.result import RunResult
@@ -35,6 +37,7 @@ from workflows.search_attributes import AGENT_NAME, RUN_STATUS
 from workflows.types import (
     CANCEL_AFTER_TURN_SIGNAL,
     PROGRESS_QUERY,
+    STORED_EVENTS_QUERY,
     WORKFLOW_NAME,
     RunInput,
     RunProgress,
@@ -48,6 +51,8 @@ from .streaming import RunResultStreaming
 DEFAULT_TASK_QUEUE = "agents"
 QUERY_TIMEOUT = timedelta(seconds=5)
 """A query needs a live worker; without one it would hang, so it gives up after this long."""
+STORED_EVENTS_TIMEOUT = timedelta(seconds=60)
+"""Reading stored events of an ended run makes a worker replay its last history: allow for it."""
 
 _CLOSED_STATUS = {
     WorkflowExecutionStatus.COMPLETED: "completed",
@@ -266,19 +271,31 @@ class AgentClient:
         closed (however it ended) and every event is read. Raises `RunNotFoundError` for an
         unknown id, and `StreamUnavailableError` when no worker answers for the run.
 
-        Events of runs before the previous continue-as-new are gone: a reader that asks for
-        them (or falls that far behind) goes on from the oldest event still kept."""
+        After a continue-as-new the stream keeps only the new run's events; a reader that asks
+        for older ones (or falls behind) gets them from the item store, where each run of the
+        chain stored its events, so it still sees every event once, in order."""
         if from_offset < 0:
             raise ValueError(f"from_offset must be 0 or more, got {from_offset}")
         stream = WorkflowStreamClient.create(self.temporal_client, run_id)
         items = stream.subscribe(
             EVENTS_TOPIC, from_offset, result_type=RawValue, poll_cooldown=poll_cooldown
         )
+        expected = from_offset
         try:
             async for item in items:
+                if item.offset > expected:
+                    async for stored in self._stored_events(run_id, expected, item.offset):
+                        yield stored
+                elif item.offset < expected:
+                    continue
                 event = decode_stream_event(item.data.payload)
                 event.offset = item.offset
+                expected = item.offset + 1
                 yield event
+            if expected == from_offset:
+                # The stream had nothing from there on: what is asked for may be stored.
+                async for stored in self._stored_events(run_id, expected, None):
+                    yield stored
         except RPCError as error:
             if _is_not_found(error):
                 raise RunNotFoundError(run_id) from error
@@ -292,6 +309,25 @@ class AgentClient:
             raise
         finally:
             await items.aclose()
+
+    async def _stored_events(
+        self, run_id: str, start: int, end: int | None
+    ) -> AsyncIterator[StreamEvent]:
+        """Events in [start, end) that earlier runs of the chain stored with their segments."""
+        refs = await self._handle(run_id).query(
+            STORED_EVENTS_QUERY, result_type=list[SegmentRef], rpc_timeout=STORED_EVENTS_TIMEOUT
+        )
+        store = ItemStore.for_data_converter(self.temporal_client.data_converter)
+        for ref in refs:
+            if ref.events_from + ref.event_count <= start or (
+                end is not None and ref.events_from >= end
+            ):
+                continue
+            segment = await store.get(ref)
+            for offset, event in enumerate(segment.events, start=ref.events_from):
+                if offset >= start and (end is None or offset < end):
+                    event.offset = offset
+                    yield event
 
     async def progress(self, run_id: str) -> RunProgress:
         """The in-flight run's `progress` query (needs a worker to answer)."""

@@ -54,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
         AgentRef,
         AgentUpdatedStreamEvent,
         RunItemStreamEvent,
+        StreamEvent,
     )
     from durable_agents.usage import Usage
 
@@ -62,6 +63,7 @@ with workflow.unsafe.imports_passed_through():
     from .types import (
         CANCEL_AFTER_TURN_SIGNAL,
         PROGRESS_QUERY,
+        STORED_EVENTS_QUERY,
         WORKFLOW_NAME,
         RunInput,
         RunProgress,
@@ -86,6 +88,8 @@ class AgentRunWorkflow:
             prior_state=inp.stream_state if isinstance(inp, RunInput) else None
         )
         self._events = self._stream.topic(EVENTS_TOPIC)
+        self._run_events: list[StreamEvent] = []
+        """This run's events: stored with its segment when it continues as new."""
         self._status: RunStatus = "running"
         self._inp: RunInput | None = None
         self._state: RunState | None = None
@@ -145,6 +149,10 @@ class AgentRunWorkflow:
             items=self._tail,
         )
 
+    @workflow.query(name=STORED_EVENTS_QUERY)
+    def stored_events(self) -> list[SegmentRef]:
+        return [ref for ref in self._state_().segments if ref.event_count]
+
     # --- the run ----------------------------------------------------------------------------
 
     @workflow.run
@@ -173,7 +181,6 @@ class AgentRunWorkflow:
             )
         s = self._state
         s.cancel_requested = self._cancel_requested
-        self._run_start_offset = s.events_published
         if inp.continued is None:
             self._publish_agent_updated(s.current_agent)
         self._head = ItemHelpers.input_to_new_input_list(s.original_input)
@@ -183,7 +190,9 @@ class AgentRunWorkflow:
         self._tail = [item.to_input_item() for item in s.generated_items]
 
         if s.specs is None:
-            s.specs = await self._resolve_specs(inp)
+            resolved = await self._resolve_specs(inp)
+            s.specs = resolved.specs
+            s.external_item_store = resolved.external_item_store
         self._specs: RunSpecs = s.specs
 
         turns_this_run = 0
@@ -211,7 +220,7 @@ class AgentRunWorkflow:
             if final is not None:
                 return await self._complete(agent, final[0])
 
-    async def _resolve_specs(self, inp: RunInput) -> RunSpecs:
+    async def _resolve_specs(self, inp: RunInput) -> ResolveRunOutput:
         """A local activity: it only reads the worker's registry, so a server round trip and
         two history events per run are not worth paying for it."""
         try:
@@ -229,35 +238,41 @@ class AgentRunWorkflow:
             )
         except ActivityError as e:
             await self._fail_from(e)
-        return resolved.specs
+        return resolved
 
     async def _continue_as_new(self) -> NoReturn:
         """Hands the run to a fresh history: what this run generated goes to the item store
         once, and the next run carries references, so the hand-over does not grow with the run.
-        The event stream goes along, keeping this run's events for subscribers that lag."""
+        The event stream goes along without the events: they are in the segment, for readers
+        that fall behind."""
         inp, s = self._inp_(), self._state_()
-        if workflow.patched(SEGMENTS_PATCH):
-            await self._store_segment()
         self._stream.detach_pollers()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        self._stream.truncate(self._run_start_offset)
+        if workflow.patched(SEGMENTS_PATCH):
+            await self._store_segment()
+            self._stream.truncate(s.events_published)
         s.continued_runs += 1
         next_input = inp.model_copy(
             update={"continued": s, "stream_state": self._stream.get_state()}
         )
         if any(ref.inline is not None for ref in s.segments):
-            size = workflow.payload_converter().to_payloads([next_input])[0].ByteSize()
-            if size > INLINE_STATE_LIMIT:
-                await self._fail(
-                    "RunStateTooLarge",
-                    f"the run state to carry into the next run is {size} bytes, over what a "
-                    "workflow input may hold; configure external payload storage "
-                    "(DURABLE_AGENTS_PAYLOAD_STORAGE=file:<dir> or s3://<bucket>) on workers "
-                    "and clients so long runs keep their items out of history",
-                    "failed",
-                    stored=False,
-                )
+            await self._check_inline_size(next_input, "the run state to carry into the next run")
         workflow.continue_as_new(next_input)
+
+    async def _check_inline_size(self, value: Any, what: str) -> None:
+        """Without external storage, a payload over Temporal's limit would fail every workflow
+        task that tries to send it, and the run would stick: end it, saying what to set."""
+        size = workflow.payload_converter().to_payloads([value])[0].ByteSize()
+        if size > INLINE_STATE_LIMIT:
+            await self._fail(
+                "RunStateTooLarge",
+                f"{what} is {size} bytes, over what a workflow payload may hold; configure "
+                "external payload storage (DURABLE_AGENTS_PAYLOAD_STORAGE=file:<dir> or "
+                "s3://<bucket>) on workers and clients so long runs keep their items out of "
+                "history",
+                "failed",
+                items=False,
+            )
 
     async def _store_segment(self) -> None:
         s = self._state_()
@@ -271,11 +286,19 @@ class AgentRunWorkflow:
             request_usage_entries=s.usage.request_usage_entries,
             tool_input_guardrail_results=s.tool_input_guardrail_results,
             tool_output_guardrail_results=s.tool_output_guardrail_results,
+            events=self._run_events,
         )
         first = s.turn - len(s.raw_responses) + 1
+        store_input = StoreSegmentInput(
+            run_id=self._run_id,
+            segment=segment,
+            events_from=s.events_published - len(self._run_events),
+        )
+        if s.external_item_store is False:
+            await self._check_inline_size(store_input, "what this run generated")
         ref: SegmentRef = await self._activity(
             "agents.store_segment",
-            StoreSegmentInput(run_id=self._run_id, segment=segment),
+            store_input,
             SegmentRef,
             activity_options.CALLBACK,
             f"store: turns {first}-{s.turn}, {len(s.session_items)} items",
@@ -752,11 +775,14 @@ class AgentRunWorkflow:
 
     def _publish_items(self, items: list[RunItem]) -> None:
         for item in items:
-            self._events.publish(RunItemStreamEvent.for_item(item))
-        self._state_().events_published += len(items)
+            self._publish(RunItemStreamEvent.for_item(item))
 
     def _publish_agent_updated(self, agent_name: str) -> None:
-        self._events.publish(AgentUpdatedStreamEvent(new_agent=AgentRef(name=agent_name)))
+        self._publish(AgentUpdatedStreamEvent(new_agent=AgentRef(name=agent_name)))
+
+    def _publish(self, event: StreamEvent) -> None:
+        self._events.publish(event)
+        self._run_events.append(event)
         self._state_().events_published += 1
 
     def _state_(self) -> RunState:
@@ -804,60 +830,69 @@ class AgentRunWorkflow:
             await self._fail_from(e)
 
     async def _result(
-        self, status: RunStatus, final_output: Any, partial: bool = False, stored: bool = True
+        self, status: RunStatus, final_output: Any, partial: bool = False, items: bool = True
     ) -> RunResult:
-        """The run's outcome, items of earlier runs of the chain included: read back from the
-        item store by an activity, so the result is whole for any client (and the UI)."""
+        """The run's outcome, items of earlier runs of the chain included, so the result is
+        whole for any client (and the UI). `items=False` leaves every item out: for a run that
+        ends because its items are too large to carry."""
         inp, s = self._inp_(), self._state_()
-        earlier = RunSegment()
-        if stored and all(ref.inline is not None for ref in s.segments):
-            for ref in s.segments:
-                assert ref.inline is not None
-                earlier.extend(ref.inline)
-        elif stored:
-            try:
-                earlier = await workflow.execute_activity(
-                    "agents.load_segments",
-                    LoadSegmentsInput(segments=s.segments),
-                    result_type=RunSegment,
-                    start_to_close_timeout=activity_options.CALLBACK.start_to_close,
-                    heartbeat_timeout=activity_options.CALLBACK.heartbeat,
-                    retry_policy=activity_options.CALLBACK.retry,
-                    summary=f"load: {len(s.segments)} stored segments",
-                )
-            except ActivityError as e:
-                reason = e.cause.message if isinstance(e.cause, FailureError) else str(e)
-                if not partial:
-                    raise ApplicationError(
-                        f"the run's stored items could not be read: {reason}",
-                        type="SegmentUnavailable",
-                        non_retryable=True,
-                    ) from None
-                workflow.logger.warning("partial result without stored items: %s", reason)
-        usage = s.usage.model_copy(
-            update={
-                "request_usage_entries": earlier.request_usage_entries
-                + s.usage.request_usage_entries
-            }
+        current = RunSegment(
+            session_items=s.session_items,
+            raw_responses=s.raw_responses,
+            request_usage_entries=s.usage.request_usage_entries,
+            tool_input_guardrail_results=s.tool_input_guardrail_results,
+            tool_output_guardrail_results=s.tool_output_guardrail_results,
         )
+        whole = RunSegment()
+        if items:
+            whole = await self._stored_items(partial)
+            whole.extend(current)
         return RunResult(
             run_id=self._run_id,
             status=status,
             input=s.original_input,
-            new_items=earlier.session_items + s.session_items,
-            raw_responses=earlier.raw_responses + s.raw_responses,
+            new_items=whole.session_items,
+            raw_responses=whole.raw_responses,
             final_output=final_output,
             last_agent_name=s.current_agent,
             current_turn=s.turn,
             max_turns=inp.max_turns,
-            usage=usage,
+            usage=s.usage.model_copy(update={"request_usage_entries": whole.request_usage_entries}),
             input_guardrail_results=s.input_guardrail_results,
             output_guardrail_results=s.output_guardrail_results,
-            tool_input_guardrail_results=earlier.tool_input_guardrail_results
-            + s.tool_input_guardrail_results,
-            tool_output_guardrail_results=earlier.tool_output_guardrail_results
-            + s.tool_output_guardrail_results,
+            tool_input_guardrail_results=whole.tool_input_guardrail_results,
+            tool_output_guardrail_results=whole.tool_output_guardrail_results,
         )
+
+    async def _stored_items(self, partial: bool) -> RunSegment:
+        """What earlier runs of the chain stored, read back by an activity unless it is inline."""
+        s = self._state_()
+        joined = RunSegment()
+        if all(ref.inline is not None for ref in s.segments):
+            for ref in s.segments:
+                assert ref.inline is not None
+                joined.extend(ref.inline)
+            return joined
+        try:
+            return await workflow.execute_activity(
+                "agents.load_segments",
+                LoadSegmentsInput(segments=s.segments),
+                result_type=RunSegment,
+                start_to_close_timeout=activity_options.CALLBACK.start_to_close,
+                heartbeat_timeout=activity_options.CALLBACK.heartbeat,
+                retry_policy=activity_options.CALLBACK.retry,
+                summary=f"load: {len(s.segments)} stored segments",
+            )
+        except ActivityError as e:
+            reason = e.cause.message if isinstance(e.cause, FailureError) else str(e)
+            if not partial:
+                raise ApplicationError(
+                    f"the run's stored items could not be read: {reason}",
+                    type="SegmentUnavailable",
+                    non_retryable=True,
+                ) from None
+            workflow.logger.warning("partial result without stored items: %s", reason)
+            return joined
 
     def _set_status(self, status: RunStatus) -> None:
         self._status = status
@@ -882,12 +917,12 @@ class AgentRunWorkflow:
         message: str,
         status: RunStatus,
         guardrail_result: Any = None,
-        stored: bool = True,
+        items: bool = True,
     ) -> NoReturn:
         """Ends the run as a failed workflow whose error names the reference exception."""
         self._set_status(status)
         workflow.logger.info("run ends: %s: %s", error_type, message)
-        details: list[Any] = [await self._result(status, None, partial=True, stored=stored)]
+        details: list[Any] = [await self._result(status, None, partial=True, items=items)]
         if guardrail_result is not None:
             details.append(guardrail_result)
         await self._close_stream()

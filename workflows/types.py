@@ -23,6 +23,9 @@ from durable_agents.usage import Usage
 WORKFLOW_NAME = "AgentRunWorkflow"
 CANCEL_AFTER_TURN_SIGNAL = "cancel_after_turn"
 PROGRESS_QUERY = "progress"
+STORED_EVENTS_QUERY = "stored_events"
+"""The segments holding stream events the run's stream no longer keeps (earlier runs of the
+chain), for readers that ask for them."""
 
 
 class RunState(BaseModel):
@@ -56,6 +59,8 @@ class RunState(BaseModel):
     conversation_segments_from: int = 0
     """The first segment whose model-facing items are still in the conversation (a handoff
     that rewrites the conversation leaves the earlier ones behind)."""
+    external_item_store: bool | None = None
+    """From the worker that resolved the run; None when unknown (resolved by older code)."""
     recent_items: list[RunItem] = Field(default_factory=list)
     """The last session items of earlier runs, for `progress` right after a continue-as-new."""
     events_published: int = 0
