@@ -168,9 +168,7 @@ class AgentActivities:
             )
         except AgentsException as e:
             raise agents_error(e) from e
-        return ResolveRunOutput(
-            specs=specs, external_item_store=self.item_store.driver is not None
-        )
+        return ResolveRunOutput(specs=specs, external_item_store=self.item_store.driver is not None)
 
     @activity.defn(name="agents.model_turn")
     @heartbeating
