@@ -104,13 +104,13 @@ def _detail(error: ApplicationError, index: int, model: type[M]) -> M | None:
 
 
 def _application_error(error: BaseException | None) -> ApplicationError | None:
-    """The innermost typed `ApplicationError` in the cause chain (activity errors wrap them)."""
-    found: ApplicationError | None = None
+    """The outermost typed `ApplicationError` in the cause chain: the workflow's own, which
+    names the error and carries the partial run (an activity's error may be chained below)."""
     while error is not None:
         if isinstance(error, ApplicationError) and error.type:
-            found = error
+            return error
         error = error.__cause__ if error.__cause__ is not None else getattr(error, "cause", None)
-    return found
+    return None
 
 
 def run_exception(failure: WorkflowFailureError) -> AgentsException:

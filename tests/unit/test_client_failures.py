@@ -115,3 +115,24 @@ def test_hard_cancel_and_termination() -> None:
 def test_details_that_are_not_a_run_are_ignored() -> None:
     error = run_exception(_failure("MaxTurnsExceeded", {"not": "a run"}))
     assert isinstance(error, MaxTurnsExceeded) and error.run_data is None
+
+
+def test_the_workflows_error_wins_over_the_activity_error_below_it() -> None:
+    """A tool that fails the run: the workflow's error carries the partial run, the activity's
+    error chained below it does not."""
+    inner = ApplicationError("tool 'charge' raised: card declined", type="UserError")
+    activity = ActivityError(
+        "activity failed",
+        scheduled_event_id=1,
+        started_event_id=2,
+        identity="w",
+        activity_type="agents.call_tool",
+        activity_id="1",
+        retry_state=RetryState.NON_RETRYABLE_FAILURE,
+    )
+    activity.__cause__ = inner
+    outer = ApplicationError(inner.message, _partial(status="failed"), type="UserError")
+    outer.__cause__ = activity
+    error = run_exception(WorkflowFailureError(cause=outer))
+    assert isinstance(error, UserError)
+    assert error.run_data is not None and error.run_data.status == "failed"
