@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import structlog
@@ -23,6 +24,7 @@ from durable_agents.guardrail import (
 )
 from durable_agents.handoffs import HandoffInputData
 from durable_agents.items import ItemHelpers, output_item_type
+from durable_agents.lifecycle import AgentHooksBase, RunHooksBase
 from durable_agents.models import (
     Model,
     ModelCallContext,
@@ -33,7 +35,8 @@ from durable_agents.models import (
     TResponseInputItem,
 )
 from durable_agents.registry import AgentRegistry
-from durable_agents.run_context import RunContextWrapper, ToolContext
+from durable_agents.run_context import AgentHookContext, RunContextWrapper, ToolContext
+from durable_agents.usage import Usage
 
 from .conversation_cache import ConversationCache
 from .errors import agents_error, raise_user_code_error
@@ -41,6 +44,7 @@ from .heartbeat import heartbeating
 from .item_store import ItemStore
 from .types import (
     CONVERSATION_QUERY,
+    AgentEndInput,
     CallScope,
     ConversationRef,
     ConversationSnapshot,
@@ -107,6 +111,7 @@ class AgentActivities:
             self.check_guardrail,
             self.invoke_handoff,
             self.tools_to_final_output,
+            self.agent_end,
         ]
 
     # --- helpers ----------------------------------------------------------------------------
@@ -136,7 +141,41 @@ class AgentActivities:
             ) from e
 
     def _run_context(self, scope: CallScope) -> RunContextWrapper[Any]:
-        return RunContextWrapper(context=self._context(scope), run_id=scope.run_id, turn=scope.turn)
+        return RunContextWrapper(
+            context=self._context(scope),
+            usage=scope.usage or Usage(),
+            run_id=scope.run_id,
+            turn=scope.turn,
+        )
+
+    def _hook_context(self, scope: CallScope, turn_input: list[Any]) -> AgentHookContext[Any]:
+        return AgentHookContext(
+            context=self._context(scope),
+            usage=scope.usage or Usage(),
+            run_id=scope.run_id,
+            turn=scope.turn,
+            turn_input=turn_input,
+        )
+
+    async def _hooks(
+        self,
+        agent: Agent[Any],
+        event: str,
+        run_hook: Callable[[RunHooksBase[Any]], Awaitable[None]],
+        agent_hook: Callable[[AgentHooksBase[Any]], Awaitable[None]],
+    ) -> None:
+        """The run's and the agent's hooks for one event, concurrently, as the reference."""
+        calls = []
+        if self.registry.hooks is not None:
+            calls.append(run_hook(self.registry.hooks))
+        if agent.hooks is not None:
+            calls.append(agent_hook(agent.hooks))
+        if not calls:
+            return
+        try:
+            await asyncio.gather(*calls)
+        except Exception as e:
+            raise_user_code_error(f"{event} hook", e)
 
     def _bind(self, scope: CallScope, **extra: Any) -> Any:
         return log.bind(run_id=scope.run_id, agent=scope.agent_name, turn=scope.turn, **extra)
@@ -208,10 +247,25 @@ class AgentActivities:
             model, model_name = self._model(agent, inp.model)
         except AgentsException as e:
             raise agents_error(e) from e
+        conversation = await self._conversation_input(inp.conversation)
+        if inp.agent_start:
+            start_ctx = self._hook_context(scope, conversation)
+            await self._hooks(
+                agent,
+                "agent start",
+                lambda h: h.on_agent_start(start_ctx, agent),
+                lambda h: h.on_start(start_ctx, agent),
+            )
+        await self._hooks(
+            agent,
+            "llm start",
+            lambda h: h.on_llm_start(ctx, agent, instructions, conversation),
+            lambda h: h.on_llm_start(ctx, agent, instructions, conversation),
+        )
         request = ModelRequest(
             model=model_name if isinstance(model_name, str) else None,
             system_instructions=instructions,
-            input=await self._conversation_input(inp.conversation),
+            input=conversation,
             model_settings=settings,
             tools=tools,
             handoffs=handoffs,
@@ -242,6 +296,12 @@ class AgentActivities:
             # Not `from e`: the error's cause is already a redacted copy of `e`; `e` itself may
             # quote the API key and Temporal records the cause chain in the history.
             raise model_error_to_application_error(e)  # noqa: B904
+        await self._hooks(
+            agent,
+            "llm end",
+            lambda h: h.on_llm_end(ctx, agent, response),
+            lambda h: h.on_llm_end(ctx, agent, response),
+        )
 
         if not inp.conversation.server_managed:
             self.conversations.put(
@@ -303,6 +363,7 @@ class AgentActivities:
             raise agents_error(e) from e
         ctx = ToolContext(
             context=self._context(scope),
+            usage=scope.usage or Usage(),
             run_id=scope.run_id,
             turn=scope.turn,
             tool_name=tool.name,
@@ -326,6 +387,12 @@ class AgentActivities:
                 out.output = out.output_text = behavior.message or ""
                 return out
 
+        await self._hooks(
+            agent,
+            "tool start",
+            lambda h: h.on_tool_start(ctx, agent, tool),
+            lambda h: h.on_tool_start(ctx, agent, tool),
+        )
         try:
             value = await tool.on_invoke_tool(ctx, inp.arguments)
         except Exception as e:
@@ -345,6 +412,12 @@ class AgentActivities:
             if behavior.type == "reject_content":
                 value = behavior.message or ""
                 break
+        await self._hooks(
+            agent,
+            "tool end",
+            lambda h: h.on_tool_end(ctx, agent, tool, value),
+            lambda h: h.on_tool_end(ctx, agent, tool, value),
+        )
 
         out.output = _jsonable(value)
         out.output_text = ItemHelpers.stringify_tool_output(value)
@@ -392,6 +465,20 @@ class AgentActivities:
             )
         )
 
+    @activity.defn(name="agents.agent_end")
+    @heartbeating
+    async def agent_end(self, inp: AgentEndInput) -> None:
+        """The end hooks of the agent that produced the final output."""
+        agent = self._agent(inp.scope.agent_name)
+        ctx = self._hook_context(inp.scope, ItemHelpers.input_to_new_input_list(inp.original_input))
+        output = self._typed_output(agent, inp.output)
+        await self._hooks(
+            agent,
+            "agent end",
+            lambda h: h.on_agent_end(ctx, agent, output),
+            lambda h: h.on_end(ctx, agent, output),
+        )
+
     def _typed_output(self, agent: Agent[Any], value: Any) -> Any:
         """Output guardrails see the final output as its declared type, not as JSON."""
         schema = self.registry.output_schema(agent)
@@ -414,6 +501,14 @@ class AgentActivities:
             await handoff.on_invoke_handoff(ctx, inp.arguments)
         except Exception as e:
             raise_user_code_error(f"handoff {inp.tool_name!r}", e)
+        if inp.run_hooks:
+            source, target = self._agent(scope.agent_name), handoff.agent
+            await self._hooks(
+                source,
+                "handoff",
+                lambda h: h.on_handoff(ctx, from_agent=source, to_agent=target),
+                lambda h: h.on_handoff(ctx, agent=target, source=source),
+            )
         if not inp.run_filter:
             return HandoffCallOutput()
         input_filter = handoff.input_filter or self.registry.handoff_input_filter

@@ -12,7 +12,7 @@ from durable_agents.model_settings import ModelSettings
 from durable_agents.models import ModelResponse, TResponseInputItem
 from durable_agents.spec import RunSpecs
 from durable_agents.stream_events import StreamEvent
-from durable_agents.usage import RequestUsage
+from durable_agents.usage import RequestUsage, Usage
 
 CONVERSATION_QUERY = "conversation"
 """The workflow query a model activity uses to fetch a conversation its worker does not hold."""
@@ -99,6 +99,8 @@ class CallScope(BaseModel):
     agent_name: str
     turn: int
     context: Any = None
+    usage: Usage | None = None
+    """The run's usage so far, sent only when lifecycle hooks may read it."""
 
 
 class ResolveRunInput(BaseModel):
@@ -135,6 +137,8 @@ class ModelTurnInput(BaseModel):
     reset_tool_choice: bool = False
     previous_response_id: str | None = None
     conversation_id: str | None = None
+    agent_start: bool = False
+    """The agent's first model call (run start or after a handoff): run its start hooks."""
 
 
 class ModelTurnOutput(BaseModel):
@@ -185,6 +189,8 @@ class HandoffCallInput(BaseModel):
     arguments: str
     run_filter: bool = False
     """Apply the handoff's input filter (or the registry's) to the history below."""
+    run_hooks: bool = False
+    """Call the run's and the source agent's `on_handoff` hooks."""
     input_history: str | list[TResponseInputItem] = Field(default_factory=list)
     pre_handoff_segments: list[SegmentRef] = Field(default_factory=list)
     """Stored segments whose model-facing items come before `pre_handoff_items`."""
@@ -198,6 +204,12 @@ class HandoffCallOutput(BaseModel):
     pre_handoff_items: list[RunItem] = Field(default_factory=list)
     new_items: list[RunItem] = Field(default_factory=list)
     input_items: list[RunItem] | None = None
+
+
+class AgentEndInput(BaseModel):
+    scope: CallScope
+    output: Any = None
+    original_input: str | list[TResponseInputItem] = Field(default_factory=list)
 
 
 class ToolResultData(BaseModel):

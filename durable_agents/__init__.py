@@ -40,12 +40,13 @@ from .guardrail import (
 )
 from .handoffs import Handoff, HandoffInputData, handoff
 from .items import ItemHelpers, RunItem
+from .lifecycle import AgentHooks, AgentHooksBase, RunHooks, RunHooksBase
 from .model_settings import ModelSettings, Reasoning
 from .models import Model, ModelProvider, ModelRequest, ModelResponse, TResponseInputItem
 from .registry import AgentRegistry
 from .result import RunResult
 from .run_config import DEFAULT_MAX_TURNS, RunConfig
-from .run_context import RunContextWrapper, ToolContext
+from .run_context import AgentHookContext, RunContextWrapper, ToolContext
 from .stream_events import (
     AgentUpdatedStreamEvent,
     RunItemStreamEvent,
@@ -57,6 +58,9 @@ from .usage import Usage
 __all__ = [
     "DEFAULT_MAX_TURNS",
     "Agent",
+    "AgentHookContext",
+    "AgentHooks",
+    "AgentHooksBase",
     "AgentOutputSchema",
     "AgentOutputSchemaBase",
     "AgentRegistry",
@@ -84,6 +88,8 @@ __all__ = [
     "Reasoning",
     "RunCancelledError",
     "RunConfig",
+    "RunHooks",
+    "RunHooksBase",
     "RunItemStreamEvent",
     "RunContextWrapper",
     "RunFailedError",

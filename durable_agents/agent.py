@@ -17,6 +17,7 @@ from .tool import FunctionTool
 
 if TYPE_CHECKING:
     from .handoffs import Handoff
+    from .lifecycle import AgentHooksBase
 
 TContext = TypeVar("TContext")
 
@@ -63,6 +64,8 @@ class Agent(Generic[TContext]):
     """A pydantic model, dataclass, TypedDict or plain type, or an `AgentOutputSchema`."""
     tool_use_behavior: ToolUseBehavior = "run_llm_again"
     reset_tool_choice: bool = True
+    hooks: AgentHooksBase[Any] | None = None
+    """This agent's lifecycle hooks (run in activities, at least once)."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:

@@ -12,6 +12,7 @@ from .agent_output import AgentOutputSchema, AgentOutputSchemaBase
 from .exceptions import UnknownAgentError, UserError
 from .guardrail import InputGuardrail, OutputGuardrail
 from .handoffs import Handoff, HandoffInputFilter, handoff
+from .lifecycle import RunHooksBase
 from .spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs, ToolSpec
 from .tool import FunctionTool
 
@@ -31,6 +32,7 @@ class AgentRegistry:
         output_guardrails: Sequence[OutputGuardrail] = (),
         context_type: Any = None,
         handoff_input_filter: HandoffInputFilter | None = None,
+        hooks: RunHooksBase[Any] | None = None,
     ) -> None:
         self._agents: dict[str, Agent[Any]] = {}
         self._handoffs: dict[str, list[Handoff]] = {}
@@ -53,6 +55,8 @@ class AgentRegistry:
         self.output_guardrails = {g.get_name(): g for g in output_guardrails}
         self.context_type = context_type
         self.handoff_input_filter = handoff_input_filter
+        self.hooks = hooks
+        """Run hooks for every run of this registry (the reference's `Runner.run(hooks=...)`)."""
         self._context_adapter = TypeAdapter(context_type) if context_type is not None else None
         # Built once: a schema (and its TypeAdapter) is costly to make on every model turn.
         self._output_schemas = {
@@ -106,6 +110,7 @@ class AgentRegistry:
             tool_use_behavior=kind,
             stop_at_tool_names=stop_names,
             reset_tool_choice=agent.reset_tool_choice,
+            has_hooks=agent.hooks is not None,
         )
 
     # --- lookups used by activities -------------------------------------------------------
@@ -141,6 +146,7 @@ class AgentRegistry:
                 for n in output_guardrails or []
             ],
             has_handoff_input_filter=self.handoff_input_filter is not None,
+            has_run_hooks=self.hooks is not None,
         )
 
     @staticmethod

@@ -4,7 +4,7 @@ so changes a callable makes to the context are not seen by other activities."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .usage import Usage
 
@@ -18,6 +18,14 @@ class RunContextWrapper(Generic[TContext]):
     run_id: str = ""
     """The workflow id of the run."""
     turn: int = 0
+
+
+@dataclass
+class AgentHookContext(RunContextWrapper[TContext]):
+    """Context of agent start and end hooks."""
+
+    turn_input: list[Any] = field(default_factory=list)
+    """The input items of the turn (the run's input, for end hooks)."""
 
 
 @dataclass

@@ -39,6 +39,7 @@ class AgentSpec(BaseModel):
     )
     stop_at_tool_names: list[str] = Field(default_factory=list)
     reset_tool_choice: bool = True
+    has_hooks: bool = False
 
     def tool(self, name: str) -> ToolSpec | None:
         return next((t for t in self.tools if t.name == name), None)
@@ -54,3 +55,8 @@ class RunSpecs(BaseModel):
     run_input_guardrails: list[GuardrailSpec] = Field(default_factory=list)
     run_output_guardrails: list[GuardrailSpec] = Field(default_factory=list)
     has_handoff_input_filter: bool = False
+    has_run_hooks: bool = False
+
+    def has_hooks(self, agent: AgentSpec) -> bool:
+        """Whether the run's or this agent's lifecycle hooks want to hear about the agent."""
+        return self.has_run_hooks or agent.has_hooks

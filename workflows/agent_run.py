@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
 
     from activities.types import (
         CONVERSATION_QUERY,
+        AgentEndInput,
         CallScope,
         ConversationRef,
         ConversationSnapshot,
@@ -121,12 +122,7 @@ class AgentRunWorkflow:
             current_turn=s.turn,
             max_turns=self._inp.max_turns,
             current_agent=s.current_agent,
-            usage=Usage(
-                requests=s.usage.requests,
-                input_tokens=s.usage.input_tokens,
-                output_tokens=s.usage.output_tokens,
-                total_tokens=s.usage.total_tokens,
-            ),
+            usage=self._usage_totals(),
             cancel_requested=self._cancel_requested,
             last_items=(s.recent_items + s.session_items)[-5:],
             continued_runs=s.continued_runs,
@@ -418,6 +414,7 @@ class AgentRunWorkflow:
             reset_tool_choice=agent.reset_tool_choice and agent.name in s.agents_that_used_tools,
             previous_response_id=s.previous_response_id,
             conversation_id=self._inp.conversation_id,
+            agent_start=s.agent_start_pending and self._specs.has_hooks(agent),
         )
 
     async def _call_model(self, agent: AgentSpec) -> ModelTurnOutput:
@@ -436,6 +433,7 @@ class AgentRunWorkflow:
         assert self._inp is not None
         s = self._state_()
         response = turn_out.response
+        s.agent_start_pending = False
         s.raw_responses.append(response)
         s.usage.add(response.usage)
         # The model side now holds everything sent plus the response's own items.
@@ -611,8 +609,9 @@ class AgentRunWorkflow:
             if spec.nest_handoff_history is not None
             else self._inp.run_config.nest_handoff_history
         )
+        hooks = self._specs.has_hooks(agent)
         filtered: HandoffCallOutput | None = None
-        if spec.has_callback or run_filter:
+        if spec.has_callback or run_filter or hooks:
             filtered = await self._activity(
                 "agents.invoke_handoff",
                 HandoffCallInput(
@@ -620,6 +619,7 @@ class AgentRunWorkflow:
                     tool_name=spec.tool_name,
                     arguments=raw.get("arguments", ""),
                     run_filter=run_filter,
+                    run_hooks=hooks,
                     input_history=s.original_input if run_filter else [],
                     pre_handoff_segments=self._conversation_segments() if run_filter else [],
                     pre_handoff_items=s.generated_items if run_filter else [],
@@ -631,6 +631,7 @@ class AgentRunWorkflow:
                 partial_items=new_items,
             )
         s.current_agent = target.name
+        s.agent_start_pending = True
         self._publish_items(new_items[produced_from:])
         self._publish_agent_updated(target.name)
         workflow.logger.info("handoff: %s -> %s (turn %s)", agent.name, target.name, s.turn)
@@ -729,6 +730,16 @@ class AgentRunWorkflow:
 
     async def _complete(self, agent: AgentSpec, final_output: Any) -> RunResult:
         s = self._state_()
+        if self._specs.has_hooks(agent):
+            await self._activity(
+                "agents.agent_end",
+                AgentEndInput(
+                    scope=self._scope(agent), output=final_output, original_input=s.original_input
+                ),
+                type(None),
+                activity_options.CALLBACK,
+                f"hooks: {agent.name} end",
+            )
         guardrails = agent.output_guardrails + self._specs.run_output_guardrails
         if guardrails:
             checks = [self._check_guardrail(agent, "output", g, final_output) for g in guardrails]
@@ -800,6 +811,19 @@ class AgentRunWorkflow:
             agent_name=agent.name,
             turn=self._state_().turn,
             context=self._inp.context,
+            usage=self._usage_totals() if self._specs.has_hooks(agent) else None,
+        )
+
+    def _usage_totals(self) -> Usage:
+        """The run's usage without its per-request entries: small enough to send anywhere."""
+        u = self._state_().usage
+        return Usage(
+            requests=u.requests,
+            input_tokens=u.input_tokens,
+            output_tokens=u.output_tokens,
+            total_tokens=u.total_tokens,
+            input_tokens_details=u.input_tokens_details,
+            output_tokens_details=u.output_tokens_details,
         )
 
     async def _activity(

@@ -47,6 +47,8 @@ class RunState(BaseModel):
     agents_that_used_tools: list[str] = Field(default_factory=list)
     previous_response_id: str | None = None
     cancel_requested: bool = False
+    agent_start_pending: bool = True
+    """The current agent has not made its first model call yet (its start hooks are due)."""
     conversation_epoch: int = 0
     """Bumped whenever a handoff rewrites the conversation, so caches keyed on it start over."""
     sent_length: int = 0
