@@ -25,6 +25,7 @@ from durable_agents.guardrail import (
 from durable_agents.handoffs import HandoffInputData
 from durable_agents.items import ItemHelpers, output_item_type
 from durable_agents.lifecycle import AgentHooksBase, RunHooksBase
+from durable_agents.model_input import CallModelData, ModelInputData
 from durable_agents.models import (
     Model,
     ModelCallContext,
@@ -248,6 +249,8 @@ class AgentActivities:
         except AgentsException as e:
             raise agents_error(e) from e
         conversation = await self._conversation_input(inp.conversation)
+        model_input = await self._filtered_input(agent, ctx, conversation, instructions)
+        instructions = model_input.instructions
         if inp.agent_start:
             start_ctx = self._hook_context(scope, conversation)
             await self._hooks(
@@ -259,13 +262,13 @@ class AgentActivities:
         await self._hooks(
             agent,
             "llm start",
-            lambda h: h.on_llm_start(ctx, agent, instructions, conversation),
-            lambda h: h.on_llm_start(ctx, agent, instructions, conversation),
+            lambda h: h.on_llm_start(ctx, agent, instructions, model_input.input),
+            lambda h: h.on_llm_start(ctx, agent, instructions, model_input.input),
         )
         request = ModelRequest(
             model=model_name if isinstance(model_name, str) else None,
             system_instructions=instructions,
-            input=conversation,
+            input=model_input.input,
             model_settings=settings,
             tools=tools,
             handoffs=handoffs,
@@ -304,9 +307,10 @@ class AgentActivities:
         )
 
         if not inp.conversation.server_managed:
+            # The run's conversation, not what a filter made of it for this one call.
             self.conversations.put(
                 inp.conversation.key,
-                request.input + [item for item in response.output if output_item_type(item)],
+                conversation + [item for item in response.output if output_item_type(item)],
             )
         result = ModelTurnOutput(
             response=response, offered_tools=[t.name for t in tools + handoffs]
@@ -324,6 +328,27 @@ class AgentActivities:
                 raise agents_error(e) from e
             result.has_final_output = True
         return result
+
+    async def _filtered_input(
+        self,
+        agent: Agent[Any],
+        ctx: RunContextWrapper[Any],
+        conversation: list[TResponseInputItem],
+        instructions: str | None,
+    ) -> ModelInputData:
+        data = ModelInputData(input=list(conversation), instructions=instructions)
+        input_filter = self.registry.call_model_input_filter
+        if input_filter is None:
+            return data
+        try:
+            filtered = await _maybe_await(input_filter(CallModelData(data, agent, ctx.context)))
+        except Exception as e:
+            raise_user_code_error("call_model_input_filter", e)
+        if not isinstance(filtered, ModelInputData):
+            raise agents_error(
+                UserError("call_model_input_filter must return a ModelInputData instance")
+            )
+        return filtered
 
     async def _conversation_input(self, ref: ConversationRef) -> list[TResponseInputItem]:
         """The whole conversation from the cache, or from the run itself on a miss."""

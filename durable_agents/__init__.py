@@ -41,6 +41,7 @@ from .guardrail import (
 from .handoffs import Handoff, HandoffInputData, handoff
 from .items import ItemHelpers, RunItem
 from .lifecycle import AgentHooks, AgentHooksBase, RunHooks, RunHooksBase
+from .model_input import CallModelData, ModelInputData
 from .model_settings import ModelSettings, Reasoning
 from .models import Model, ModelProvider, ModelRequest, ModelResponse, TResponseInputItem
 from .registry import AgentRegistry
@@ -66,6 +67,7 @@ __all__ = [
     "AgentRegistry",
     "AgentUpdatedStreamEvent",
     "AgentsException",
+    "CallModelData",
     "FunctionTool",
     "FunctionToolResult",
     "GuardrailFunctionOutput",
@@ -78,6 +80,7 @@ __all__ = [
     "MaxTurnsExceeded",
     "Model",
     "ModelBehaviorError",
+    "ModelInputData",
     "ModelProvider",
     "ModelRequest",
     "ModelResponse",

@@ -13,6 +13,7 @@ from .exceptions import UnknownAgentError, UserError
 from .guardrail import InputGuardrail, OutputGuardrail
 from .handoffs import Handoff, HandoffInputFilter, handoff
 from .lifecycle import RunHooksBase
+from .model_input import CallModelInputFilter
 from .spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs, ToolSpec
 from .tool import FunctionTool
 
@@ -33,6 +34,7 @@ class AgentRegistry:
         context_type: Any = None,
         handoff_input_filter: HandoffInputFilter | None = None,
         hooks: RunHooksBase[Any] | None = None,
+        call_model_input_filter: CallModelInputFilter | None = None,
     ) -> None:
         self._agents: dict[str, Agent[Any]] = {}
         self._handoffs: dict[str, list[Handoff]] = {}
@@ -56,6 +58,8 @@ class AgentRegistry:
         self.context_type = context_type
         self.handoff_input_filter = handoff_input_filter
         self.hooks = hooks
+        self.call_model_input_filter = call_model_input_filter
+        """Edits each model call's input (the reference's `RunConfig.call_model_input_filter`)."""
         """Run hooks for every run of this registry (the reference's `Runner.run(hooks=...)`)."""
         self._context_adapter = TypeAdapter(context_type) if context_type is not None else None
         # Built once: a schema (and its TypeAdapter) is costly to make on every model turn.
