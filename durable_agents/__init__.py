@@ -40,6 +40,7 @@ from .guardrail import (
 )
 from .handoffs import Handoff, HandoffInputData, handoff
 from .items import ItemHelpers, RunItem
+from .memory import Session, SessionABC, SessionInputCallback, SQLiteSession
 from .model_settings import ModelSettings, Reasoning
 from .models import Model, ModelProvider, ModelRequest, ModelResponse, TResponseInputItem
 from .registry import AgentRegistry
@@ -89,6 +90,10 @@ __all__ = [
     "RunFailedError",
     "RunItem",
     "RunResult",
+    "SQLiteSession",
+    "Session",
+    "SessionABC",
+    "SessionInputCallback",
     "StreamEvent",
     "StopAtTools",
     "TResponseInputItem",
