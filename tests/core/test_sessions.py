@@ -25,6 +25,7 @@ from durable_agents import (
     UserError,
     function_tool,
     input_guardrail,
+    output_guardrail,
 )
 from durable_agents.items import assistant_message, function_call
 from durable_agents.models import TResponseInputItem
@@ -346,3 +347,38 @@ async def test_with_a_server_managed_conversation_the_first_call_sends_history_a
 def test_an_empty_session_id_is_refused():
     with pytest.raises(ValueError):
         RunInput(agent_name="a", input="x", session_id="")
+
+
+async def test_a_tripped_guardrail_keeps_the_input_but_not_the_turn(harness_for, tmp_path):
+    # As in the reference: the new input is saved before the run starts; a turn whose input
+    # or output guardrail trips is not.
+    db = tmp_path / "sessions.sqlite"
+
+    @input_guardrail
+    def no_secrets(ctx, agent, input) -> GuardrailFunctionOutput:
+        return GuardrailFunctionOutput(tripwire_triggered="secret" in json.dumps(input))
+
+    @output_guardrail
+    def no_shouting(ctx, agent, output) -> GuardrailFunctionOutput:
+        return GuardrailFunctionOutput(tripwire_triggered=output.isupper())
+
+    agent = Agent(
+        name="a",
+        model=ScriptedModel(lambda r: "LOUD" if "shout" in reply_to_last_user(r) else "ok"),
+        input_guardrails=[no_secrets],
+        output_guardrails=[no_shouting],
+    )
+    registry = AgentRegistry([agent], session_factory=sessions_in(db))
+    async with harness_for(registry) as h:
+        assert (await h.run_failure("a", "a secret", session_id="s")).type == (
+            "InputGuardrailTripwireTriggered"
+        )
+        # The guardrail sees the history too, so the session that tripped it trips it again.
+        assert (await h.run_failure("a", "hi", session_id="s")).type == (
+            "InputGuardrailTripwireTriggered"
+        )
+        assert (await h.run_failure("a", "shout", session_id="t")).type == (
+            "OutputGuardrailTripwireTriggered"
+        )
+    assert await items_of(db, "s") == [user("a secret"), user("hi")]
+    assert await items_of(db, "t") == [user("shout")]
