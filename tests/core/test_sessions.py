@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
 
 from activities.models.scripted import ScriptedModel
 from client import AgentClient
@@ -29,6 +31,7 @@ from durable_agents import (
 )
 from durable_agents.items import assistant_message, function_call
 from durable_agents.models import TResponseInputItem
+from workflows.agent_run import AgentRunWorkflow
 from workflows.types import RunInput
 
 
@@ -85,6 +88,9 @@ async def test_a_second_run_starts_from_the_first_runs_input_and_items(harness_f
         second = await handle.result()
         summaries = await activity_summaries(handle)
         sent = await started_input(handle)
+        history = await handle.fetch_history()
+    replayer = Replayer(workflows=[AgentRunWorkflow], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(history)  # deterministic: no I/O in the workflow
 
     first_reply = first.new_items[0].to_input_item()
     expected = [user("hello"), first_reply, user("again")]
