@@ -226,3 +226,28 @@ class ToolsToFinalOutputInput(BaseModel):
 class ToolsToFinalOutputOutput(BaseModel):
     is_final_output: bool
     final_output: Any = None
+
+
+class SessionPrepareInput(BaseModel):
+    """Start of a run with a session: load its history, combine it with the run's input and
+    save the input to the session (as the batch `key`)."""
+
+    run_id: str
+    session_id: str
+    key: str
+    input: str | list[TResponseInputItem]
+
+
+class SessionPrepareOutput(BaseModel):
+    input: list[TResponseInputItem]
+    """What the model sees as the run's input: the history combined with the new input."""
+    history_items: int = 0
+
+
+class SessionAddInput(BaseModel):
+    """One turn's session items, appended to the session as the batch `key`."""
+
+    run_id: str
+    session_id: str
+    key: str
+    items: list[TResponseInputItem]

@@ -194,9 +194,13 @@ class AgentClient:
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
         continue_as_new_after_turns: int | None = None,
+        session_id: str | None = None,
     ) -> str:
         """Start a run and return its id at once. Raises pydantic's `ValidationError` for bad
-        arguments and temporalio's `WorkflowAlreadyStartedError` for a run id in use."""
+        arguments and temporalio's `WorkflowAlreadyStartedError` for a run id in use.
+
+        With `session_id`, the run starts from that session's history and saves its input and
+        turns to it (the worker's registry finds the session by id)."""
         run_input = RunInput(
             agent_name=agent_name,
             input=input,
@@ -207,6 +211,7 @@ class AgentClient:
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
             continue_as_new_after_turns=continue_as_new_after_turns,
+            session_id=session_id,
         )
         run_id = run_id or new_run_id(agent_name)
         await self.temporal_client.start_workflow(

@@ -145,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--max-turns", type=_positive_int, default=DEFAULT_MAX_TURNS, help="default %(default)s"
         )
+        command.add_argument(
+            "--session",
+            metavar="ID",
+            help="session id: start from the session's history and save this run to it",
+        )
 
     run = commands.add_parser("run", parents=[common], help="start a run and wait for it")
     run_arguments(run)
@@ -268,6 +273,7 @@ class Cli:
                 run_id=args.run_id,
                 context=args.context,
                 max_turns=args.max_turns,
+                session_id=args.session,
             )
         except ValidationError as error:
             problems = "; ".join(

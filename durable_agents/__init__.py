@@ -41,6 +41,7 @@ from .guardrail import (
 from .handoffs import Handoff, HandoffInputData, handoff
 from .items import ItemHelpers, RunItem
 from .lifecycle import AgentHooks, AgentHooksBase, RunHooks, RunHooksBase
+from .memory import Session, SessionABC, SessionInputCallback, SQLiteSession
 from .model_input import CallModelData, ModelInputData
 from .model_settings import ModelSettings, Reasoning
 from .models import Model, ModelProvider, ModelRequest, ModelResponse, TResponseInputItem
@@ -98,6 +99,10 @@ __all__ = [
     "RunFailedError",
     "RunItem",
     "RunResult",
+    "SQLiteSession",
+    "Session",
+    "SessionABC",
+    "SessionInputCallback",
     "StreamEvent",
     "StopAtTools",
     "TResponseInputItem",

@@ -13,6 +13,7 @@ from .exceptions import UnknownAgentError, UserError
 from .guardrail import InputGuardrail, OutputGuardrail
 from .handoffs import Handoff, HandoffInputFilter, handoff
 from .lifecycle import RunHooksBase
+from .memory import Session, SessionFactory, SessionInputCallback, default_session_factory
 from .model_input import CallModelInputFilter
 from .spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs, ToolSpec
 from .tool import FunctionTool
@@ -23,6 +24,11 @@ class AgentRegistry:
 
     `input_guardrails` / `output_guardrails` are run-level guardrails a `RunConfig` may name;
     `context_type` validates the run's JSON context before user code sees it.
+
+    Runs started with a `session_id` find their session through `session_factory` (default: a
+    `SQLiteSession` in `DURABLE_AGENTS_SESSION_DB`, `.durable_agents/sessions.sqlite` when
+    unset). `session_input_callback` combines the session's history with a run's new input,
+    as `RunConfig.session_input_callback` does in the reference.
     """
 
     def __init__(
@@ -35,7 +41,18 @@ class AgentRegistry:
         handoff_input_filter: HandoffInputFilter | None = None,
         hooks: RunHooksBase[Any] | None = None,
         call_model_input_filter: CallModelInputFilter | None = None,
+        session_factory: SessionFactory | None = None,
+        session_input_callback: SessionInputCallback | None = None,
     ) -> None:
+        if session_factory is not None and not callable(session_factory):
+            raise UserError(f"session_factory must be callable, got {session_factory!r}")
+        if session_input_callback is not None and not callable(session_input_callback):
+            raise UserError(
+                f"Invalid `session_input_callback` value: {session_input_callback!r}; "
+                "give None or a callable"
+            )
+        self.session_factory: SessionFactory = session_factory or default_session_factory
+        self.session_input_callback = session_input_callback
         self._agents: dict[str, Agent[Any]] = {}
         self._handoffs: dict[str, list[Handoff]] = {}
         pending = list(agents)
@@ -205,6 +222,10 @@ class AgentRegistry:
         if self._context_adapter is None:
             return raw
         return self._context_adapter.validate_python(raw)
+
+    def session(self, session_id: str) -> Session:
+        """The session a run names by id (called inside activities only)."""
+        return self.session_factory(session_id)
 
     def dump_context(self, value: Any) -> Any:
         if self._context_adapter is None:

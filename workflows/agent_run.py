@@ -37,6 +37,9 @@ with workflow.unsafe.imports_passed_through():
         ResolveRunOutput,
         RunSegment,
         SegmentRef,
+        SessionAddInput,
+        SessionPrepareInput,
+        SessionPrepareOutput,
         StoreSegmentInput,
         ToolCallInput,
         ToolCallOutput,
@@ -100,6 +103,8 @@ class AgentRunWorkflow:
         self._sealed = 0
         self._tail: list[TResponseInputItem] = []
         self._cancel_requested = False
+        self._turn_items_from = 0
+        """Where the current turn's items start in `RunState.session_items`."""
 
     # --- signals and queries ----------------------------------------------------------------
 
@@ -190,6 +195,8 @@ class AgentRunWorkflow:
             s.specs = resolved.specs
             s.external_item_store = resolved.external_item_store
         self._specs: RunSpecs = s.specs
+        if inp.session_id is not None and inp.continued is None:
+            await self._session_prepare(inp.session_id)
 
         turns_this_run = 0
         while True:
@@ -199,6 +206,7 @@ class AgentRunWorkflow:
                 await self._continue_as_new()
             s.turn += 1
             turns_this_run += 1
+            self._turn_items_from = len(s.session_items)
             if s.turn > inp.max_turns:
                 await self._fail(
                     "MaxTurnsExceeded",
@@ -215,6 +223,7 @@ class AgentRunWorkflow:
             final = await self._process_turn(agent, turn_out)
             if final is not None:
                 return await self._complete(agent, final[0])
+            await self._session_add_turn()
 
     async def _resolve_specs(self, inp: RunInput) -> ResolveRunOutput:
         """A local activity: it only reads the worker's registry, so a server round trip and
@@ -310,6 +319,56 @@ class AgentRunWorkflow:
         s.tool_input_guardrail_results = []
         s.tool_output_guardrail_results = []
 
+    # --- sessions -------------------------------------------------------------------------
+    # Only a run started with a session_id does any of this; keys name the run's chain (stable
+    # across continue-as-new) and the turn, so a retried append is not applied twice.
+
+    def _session_key(self, what: str) -> str:
+        info = workflow.info()
+        return f"{info.workflow_id}:{info.first_execution_run_id}:{what}"
+
+    async def _session_prepare(self, session_id: str) -> None:
+        """The session's history and the new input become the run's original input; the new
+        input is saved to the session (the client's input stays as it was sent)."""
+        s = self._state_()
+        prepared: SessionPrepareOutput = await self._activity(
+            "agents.session_prepare",
+            SessionPrepareInput(
+                run_id=self._run_id,
+                session_id=session_id,
+                key=self._session_key("input"),
+                input=self._inp_().input,
+            ),
+            SessionPrepareOutput,
+            activity_options.CALLBACK,
+            f"session: load {session_id}",
+        )
+        s.original_input = prepared.input
+        self._head = ItemHelpers.input_to_new_input_list(prepared.input)
+
+    async def _session_add_turn(self) -> None:
+        """Appends the turn's session items (those of the result's `new_items`) to the session,
+        where the reference saves a turn: after it, before a handoff, at the final output."""
+        session_id = self._inp_().session_id
+        if session_id is None:
+            return
+        s = self._state_()
+        items = [item.to_input_item() for item in s.session_items[self._turn_items_from :]]
+        if not items:
+            return
+        await self._activity(
+            "agents.session_add",
+            SessionAddInput(
+                run_id=self._run_id,
+                session_id=session_id,
+                key=self._session_key(f"turn-{s.turn}"),
+                items=items,
+            ),
+            bool,
+            activity_options.CALLBACK,
+            f"session: add {len(items)} items",
+        )
+
     def _should_continue_as_new(self, turns_this_run: int) -> bool:
         assert self._inp is not None
         if turns_this_run == 0:
@@ -346,8 +405,8 @@ class AgentRunWorkflow:
         self, agent: AgentSpec, guardrails: list[GuardrailSpec], model: asyncio.Task[Any] | None
     ) -> None:
         """Runs guardrails concurrently; the first tripwire cancels the model call, ends the run."""
-        assert self._inp is not None
-        run_input = self._inp.input
+        # The run's input as the model sees it (with a session: the history and the input).
+        run_input = self._state_().original_input
 
         async def check(guardrail: GuardrailSpec) -> InputGuardrailResult:
             checked = await self._check_guardrail(
@@ -761,6 +820,7 @@ class AgentRunWorkflow:
                         "output_guardrail_triggered",
                         guardrail_result=r,
                     )
+        await self._session_add_turn()
         return await self._finish("completed", final_output)
 
     # --- plumbing ---------------------------------------------------------------------------

@@ -83,6 +83,9 @@ class RunInput(BaseModel):
     previous_response_id: str | None = None
     auto_previous_response_id: bool = False
     conversation_id: str | None = None
+    session_id: str | None = Field(default=None, min_length=1)
+    """The session (conversation memory across runs) the run reads its history from and saves
+    its input and turns to; the worker's registry finds it by this id."""
     continue_as_new_after_turns: int | None = Field(default=None, ge=1)
     """Start a fresh history after this many turns, besides whenever Temporal suggests it."""
     continued: RunState | None = None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+
+from durable_agents import SQLiteSession
 
 from .conftest import CliRunner, WorkerProcess, wait_for
 
@@ -172,3 +177,28 @@ def test_status_without_a_worker_still_answers(cli: CliRunner) -> None:
     assert "status:  running" in status.stdout
     assert "turn:    unknown (no worker answered the progress query" in status.stdout
     assert cli("cancel", run_id).returncode == 0
+
+
+def test_runs_with_the_same_session_share_history(
+    cli: CliRunner,
+    start_worker: Callable[..., WorkerProcess],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = tmp_path / "nested" / "sessions.sqlite"
+    monkeypatch.setenv("DURABLE_AGENTS_SESSION_DB", str(db))
+    start_worker()
+
+    first = cli("run", "echo", "first", "--session", "chat-7")
+    assert first.returncode == 0, first.stderr
+    second = cli("start", "echo", "second", "--session", "chat-7")
+    assert second.returncode == 0, second.stderr
+    result = cli("result", second.stdout.strip(), "--json")
+    assert result.returncode == 0, result.stderr
+
+    run = json.loads(result.stdout)
+    assert run["final_output"] == "echo: second"
+    assert [item.get("content") for item in run["input"]][::2] == ["first", "second"]
+    stored = asyncio.run(SQLiteSession("chat-7", db).get_items())
+    assert [item["role"] for item in stored] == ["user", "assistant", "user", "assistant"]
+    assert stored[:3] == run["input"]
