@@ -27,6 +27,7 @@ from durable_agents import (
     handoff,
 )
 from durable_agents.items import function_call
+from tests.core.test_conversation_by_reference import _expected_conversation, step
 from tests.durability.long_run import chain
 from worker.build import build_worker
 from workflows.agent_run import AgentRunWorkflow
@@ -36,12 +37,6 @@ from workflows.types import RunInput
 
 TURNS = 40
 BUDGET = 7
-
-
-@function_tool
-def step(n: int) -> str:
-    """One step of work."""
-    return f"step {n} done"
 
 
 @function_tool
@@ -58,16 +53,6 @@ def _stepper(turns: int = TURNS, tool: str = "step", last: Any = "finished") -> 
         return last
 
     return ScriptedModel(script)
-
-
-def _expected_conversation(turn: int) -> list[dict]:
-    items: list[dict] = [{"role": "user", "content": "go"}]
-    for n in range(1, turn):
-        items.append(function_call("step", {"n": n}, call_id=f"c{n}"))
-        items.append(
-            {"type": "function_call_output", "call_id": f"c{n}", "output": f"step {n} done"}
-        )
-    return items
 
 
 def _storage_client(temporal_env, payload_dir: Path) -> Client:
