@@ -63,6 +63,7 @@ with workflow.unsafe.imports_passed_through():
     from durable_agents.usage import Usage
 
     from . import activity_options
+    from .conversation import ModelConversation
     from .search_attributes import RUN_STATUS
     from .types import (
         CANCEL_AFTER_TURN_SIGNAL,
@@ -97,11 +98,7 @@ class AgentRunWorkflow:
         self._status: RunStatus = "running"
         self._inp: RunInput | None = None
         self._state: RunState | None = None
-        # The model-facing conversation: the original input (`_head`), then `_sealed` items
-        # that earlier runs of the chain stored as segments, then the items held here.
-        self._head: list[TResponseInputItem] = []
-        self._sealed = 0
-        self._tail: list[TResponseInputItem] = []
+        self._conversation = ModelConversation([])
         self._cancel_requested = False
         self._turn_items_from = 0
         """Where the current turn's items start in `RunState.session_items`."""
@@ -140,15 +137,7 @@ class AgentRunWorkflow:
             raise ApplicationError(
                 f"conversation {key} is not current ({self._conversation_key()})"
             )
-        if not self._sealed:
-            return ConversationSnapshot(key=key, items=self._head + self._tail)
-        s = self._state_()
-        return ConversationSnapshot(
-            key=key,
-            head=self._head,
-            segments=s.segments[s.conversation_segments_from :],
-            items=self._tail,
-        )
+        return self._conversation.snapshot(key, self._conversation_segments())
 
     @workflow.query(name=STORED_EVENTS_QUERY)
     def stored_events(self) -> list[SegmentRef]:
@@ -184,11 +173,11 @@ class AgentRunWorkflow:
         s.cancel_requested = self._cancel_requested
         if inp.continued is None:
             self._publish_agent_updated(s.current_agent)
-        self._head = ItemHelpers.input_to_new_input_list(s.original_input)
-        self._sealed = sum(
-            ref.generated_count for ref in s.segments[s.conversation_segments_from :]
+        self._conversation = ModelConversation(
+            s.original_input,
+            sum(ref.generated_count for ref in s.segments[s.conversation_segments_from :]),
+            s.generated_items,
         )
-        self._tail = [item.to_input_item() for item in s.generated_items]
 
         if s.specs is None:
             resolved = await self._resolve_specs(inp)
@@ -283,7 +272,7 @@ class AgentRunWorkflow:
         s = self._state_()
         # Model-facing items the model side has not been sent stay here: the next model call
         # sends them as its delta.
-        sent = min(max(0, s.sent_length - len(self._head) - self._sealed), len(s.generated_items))
+        sent = self._conversation.sealable(s.sent_length)
         segment = RunSegment(
             generated_items=s.generated_items[:sent],
             session_items=s.session_items,
@@ -311,8 +300,7 @@ class AgentRunWorkflow:
         s.segments.append(ref)
         s.recent_items = (s.recent_items + s.session_items)[-5:]
         s.generated_items = s.generated_items[sent:]
-        self._sealed += sent
-        self._tail = self._tail[sent:]
+        self._conversation.seal(sent)
         s.session_items = []
         s.raw_responses = []
         s.usage.request_usage_entries = []
@@ -344,7 +332,7 @@ class AgentRunWorkflow:
             f"session: load {session_id}",
         )
         s.original_input = prepared.input
-        self._head = ItemHelpers.input_to_new_input_list(prepared.input)
+        self._conversation = ModelConversation(prepared.input)
 
     async def _session_add_turn(self) -> None:
         """Appends the turn's session items (those of the result's `new_items`) to the session,
@@ -441,20 +429,9 @@ class AgentRunWorkflow:
         info = workflow.info()
         return f"{info.workflow_id}/{info.run_id}/{self._state_().conversation_epoch}"
 
-    def _conversation_length(self) -> int:
-        return len(self._head) + self._sealed + len(self._tail)
-
-    def _unsent(self) -> list[TResponseInputItem]:
-        """The conversation after what the model side holds; never reaches into segments,
-        which hold only items already sent."""
-        sent = self._state_().sent_length
-        if not self._sealed:
-            return (self._head + self._tail)[sent:]
-        return self._tail[sent - len(self._head) - self._sealed :]
-
     def _append_generated(self, items: list[RunItem]) -> None:
         self._state_().generated_items.extend(items)
-        self._tail.extend(item.to_input_item() for item in items)
+        self._conversation.append(items)
 
     def _model_input(self, agent: AgentSpec) -> ModelTurnInput:
         assert self._inp is not None
@@ -465,7 +442,7 @@ class AgentRunWorkflow:
             conversation=ConversationRef(
                 key=self._conversation_key(),
                 base_length=s.sent_length,
-                delta=self._unsent(),
+                delta=self._conversation.unsent(s.sent_length),
                 server_managed=self._inp.server_managed,
             ),
             model=cfg.model,
@@ -496,7 +473,7 @@ class AgentRunWorkflow:
         s.raw_responses.append(response)
         s.usage.add(response.usage)
         # The model side now holds everything sent plus the response's own items.
-        s.sent_length = self._conversation_length()
+        s.sent_length = len(self._conversation)
 
         new_items: list[RunItem] = []
         tool_calls: list[dict[str, Any]] = []
@@ -708,7 +685,7 @@ class AgentRunWorkflow:
             )
             s.session_items.extend(filtered.new_items)
         elif nest:
-            if self._sealed:
+            if self._conversation.sealed:
                 nested: NestHistoryOutput = await self._activity(
                     "agents.nest_history",
                     NestHistoryInput(
@@ -743,9 +720,7 @@ class AgentRunWorkflow:
         s.conversation_epoch += 1
         s.sent_length = 0
         s.conversation_segments_from = len(s.segments)
-        self._head = ItemHelpers.input_to_new_input_list(original_input)
-        self._sealed = 0
-        self._tail = []
+        self._conversation = ModelConversation(original_input)
         self._append_generated(generated)
 
     def _conversation_segments(self) -> list[SegmentRef]:
