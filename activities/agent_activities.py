@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -25,7 +24,6 @@ from durable_agents.guardrail import (
 from durable_agents.handoffs import HandoffInputData
 from durable_agents.items import ItemHelpers, output_item_type
 from durable_agents.lifecycle import AgentHooksBase, RunHooksBase
-from durable_agents.memory import SESSION_LIST_INPUT_MESSAGE, Session
 from durable_agents.model_input import CallModelData, ModelInputData
 from durable_agents.models import (
     Model,
@@ -41,7 +39,7 @@ from durable_agents.run_context import AgentHookContext, RunContextWrapper, Tool
 from durable_agents.usage import Usage
 
 from .conversation_cache import ConversationCache
-from .errors import agents_error, raise_user_code_error
+from .errors import agents_error, checked_call, maybe_await, raise_user_code_error
 from .heartbeat import heartbeating
 from .item_store import ItemStore
 from .types import (
@@ -58,9 +56,6 @@ from .types import (
     ModelTurnOutput,
     ResolveRunInput,
     ResolveRunOutput,
-    SessionAddInput,
-    SessionPrepareInput,
-    SessionPrepareOutput,
     ToolCallInput,
     ToolCallOutput,
     ToolsToFinalOutputInput,
@@ -70,23 +65,6 @@ from .types import (
 
 log = structlog.get_logger("durable_agents.activities")
 T = TypeVar("T")
-
-
-async def _maybe_await(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
-
-
-async def _checked_call(what: str, call: Callable[[], Any], expected: type[T]) -> T:
-    """Runs user code, turning its exceptions and wrong return types into clear run failures."""
-    try:
-        output = await _maybe_await(call())
-    except Exception as e:
-        raise_user_code_error(what, e)
-    if not isinstance(output, expected):
-        raise agents_error(
-            UserError(f"{what} must return {expected.__name__}, got {type(output).__name__}")
-        )
-    return output
 
 
 def _jsonable(value: Any) -> Any:
@@ -117,8 +95,6 @@ class AgentActivities:
             self.invoke_handoff,
             self.tools_to_final_output,
             self.agent_end,
-            self.session_prepare,
-            self.session_add,
         ]
 
     # --- helpers ----------------------------------------------------------------------------
@@ -193,7 +169,7 @@ class AgentActivities:
         if not callable(flag):
             return bool(flag)
         try:
-            return bool(await _maybe_await(flag(ctx, agent)))
+            return bool(await maybe_await(flag(ctx, agent)))
         except Exception as e:
             raise_user_code_error(f"is_enabled of {what}", e)
 
@@ -347,7 +323,7 @@ class AgentActivities:
         if input_filter is None:
             return data
         try:
-            filtered = await _maybe_await(input_filter(CallModelData(data, agent, ctx.context)))
+            filtered = await maybe_await(input_filter(CallModelData(data, agent, ctx.context)))
         except Exception as e:
             raise_user_code_error("call_model_input_filter", e)
         if not isinstance(filtered, ModelInputData):
@@ -457,7 +433,7 @@ class AgentActivities:
     async def _tool_guardrail(
         self, guardrail: Any, data: Any, tool_name: str
     ) -> ToolGuardrailResult:
-        output = await _checked_call(
+        output = await checked_call(
             f"tool guardrail {guardrail.get_name()!r}",
             lambda: guardrail.run(data),
             ToolGuardrailFunctionOutput,
@@ -484,7 +460,7 @@ class AgentActivities:
         self._bind(scope, activity="check_guardrail", guardrail=inp.guardrail_name).debug(
             "checking"
         )
-        output = await _checked_call(
+        output = await checked_call(
             f"{inp.kind} guardrail {inp.guardrail_name!r}",
             lambda: guardrail.run(ctx, agent, value),
             GuardrailFunctionOutput,
@@ -559,7 +535,7 @@ class AgentActivities:
             run_context=ctx,
         )
         try:
-            filtered = await _maybe_await(input_filter(data))
+            filtered = await maybe_await(input_filter(data))
         except Exception as e:
             raise_user_code_error(f"input filter of handoff {inp.tool_name!r}", e)
         if not isinstance(filtered, HandoffInputData):
@@ -583,7 +559,7 @@ class AgentActivities:
             raise agents_error(UserError(f"agent {agent.name!r} has no custom tool_use_behavior"))
         results = [FunctionToolResult(r.tool_name, r.call_id, r.output) for r in inp.results]
         ctx = self._run_context(inp.scope)
-        decided = await _checked_call(
+        decided = await checked_call(
             f"tool_use_behavior of agent {agent.name!r}",
             lambda: behavior(ctx, results),
             ToolsToFinalOutputResult,
@@ -591,66 +567,3 @@ class AgentActivities:
         return ToolsToFinalOutputOutput(
             is_final_output=decided.is_final_output, final_output=_jsonable(decided.final_output)
         )
-
-    # --- sessions ---------------------------------------------------------------------------
-    # A session's own errors (storage down, locked) are retried like any activity failure; the
-    # session input callback is user code, and its errors end the run.
-
-    @activity.defn(name="agents.session_prepare")
-    @heartbeating
-    async def session_prepare(self, inp: SessionPrepareInput) -> SessionPrepareOutput:
-        """The history plus the new input, as the reference prepares a run's input; the new
-        input is saved to the session, once even if this activity is retried."""
-        callback = self.registry.session_input_callback
-        if isinstance(inp.input, list) and callback is None:
-            raise agents_error(UserError(SESSION_LIST_INPUT_MESSAGE))
-        session = self.registry.session(inp.session_id)
-        new_input = ItemHelpers.input_to_new_input_list(inp.input)
-        history = await session.get_items()
-        combined = await self._combine_with_history(history, new_input)
-        if not await _add_once(session, inp.key, new_input):
-            # A retry after the input was saved: the history read above already ends with it.
-            n = len(new_input)
-            if n and len(history) >= n and history[-n:] == new_input:
-                history = history[:-n]
-                combined = await self._combine_with_history(history, new_input)
-        self._bind_run(inp.run_id).debug(
-            "session prepared", session_id=inp.session_id, history_items=len(history)
-        )
-        return SessionPrepareOutput(input=combined, history_items=len(history))
-
-    async def _combine_with_history(
-        self, history: list[TResponseInputItem], new_input: list[TResponseInputItem]
-    ) -> list[TResponseInputItem]:
-        callback = self.registry.session_input_callback
-        if callback is None:
-            return history + new_input
-        combined = await _checked_call(
-            "session_input_callback", lambda: callback(list(history), list(new_input)), list
-        )
-        return [dict(item) for item in combined]
-
-    @activity.defn(name="agents.session_add")
-    @heartbeating
-    async def session_add(self, inp: SessionAddInput) -> bool:
-        """Appends one turn's items; returns False when a retry found them already saved."""
-        session = self.registry.session(inp.session_id)
-        added = await _add_once(session, inp.key, inp.items)
-        self._bind_run(inp.run_id).debug(
-            "session items added", session_id=inp.session_id, items=len(inp.items), added=added
-        )
-        return added
-
-    def _bind_run(self, run_id: str) -> Any:
-        return log.bind(run_id=run_id, activity=activity.info().activity_type)
-
-
-async def _add_once(session: Session, key: str, items: list[TResponseInputItem]) -> bool:
-    """Appends `items` as the batch `key`: once with a session that has `add_items_once`, at
-    least once with any other (a retry after a save that went through saves again)."""
-    add_once = getattr(session, "add_items_once", None)
-    if callable(add_once):
-        return bool(await add_once(key, items))
-    if items:
-        await session.add_items(items)
-    return True

@@ -6,11 +6,15 @@ the same inputs would raise again. Crashes and timeouts are still retried by Tem
 
 from __future__ import annotations
 
-from typing import NoReturn
+import inspect
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 from temporalio.exceptions import ApplicationError
 
-from durable_agents.exceptions import AgentsException
+from durable_agents.exceptions import AgentsException, UserError
+
+T = TypeVar("T")
 
 
 def agents_error(exc: AgentsException) -> ApplicationError:
@@ -29,3 +33,20 @@ def user_code_error(what: str, exc: BaseException) -> ApplicationError:
 
 def raise_user_code_error(what: str, exc: BaseException) -> NoReturn:
     raise user_code_error(what, exc) from exc
+
+
+async def maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+async def checked_call(what: str, call: Callable[[], Any], expected: type[T]) -> T:
+    """Runs user code, turning its exceptions and wrong return types into clear run failures."""
+    try:
+        output = await maybe_await(call())
+    except Exception as e:
+        raise_user_code_error(what, e)
+    if not isinstance(output, expected):
+        raise agents_error(
+            UserError(f"{what} must return {expected.__name__}, got {type(output).__name__}")
+        )
+    return output

@@ -12,6 +12,7 @@ from activities.agent_activities import AgentActivities
 from activities.conversation_cache import ConversationCache
 from activities.item_store import ItemStore
 from activities.segment_activities import SegmentActivities
+from activities.session_activities import SessionActivities
 from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
 from workflows.agent_run import AgentRunWorkflow
@@ -38,7 +39,9 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[AgentRunWorkflow],
-        activities=activities.all() + SegmentActivities(item_store).all(),
+        activities=activities.all()
+        + SegmentActivities(item_store).all()
+        + SessionActivities(registry).all(),
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
         # After a deploy or crash, a run's next workflow task waits this long on the old
