@@ -139,6 +139,8 @@ class ModelTurnInput(BaseModel):
     conversation_id: str | None = None
     agent_start: bool = False
     """The agent's first model call (run start or after a handoff): run its start hooks."""
+    stream_raw_events: bool = False
+    """Stream the model's reply, publishing its events to the run's stream as they come."""
 
 
 class ModelTurnOutput(BaseModel):

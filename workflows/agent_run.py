@@ -474,6 +474,7 @@ class AgentRunWorkflow:
             previous_response_id=s.previous_response_id,
             conversation_id=self._inp.conversation_id,
             agent_start=s.agent_start_pending and self._specs.has_hooks(agent),
+            stream_raw_events=self._inp.stream_raw_events,
         )
 
     async def _call_model(self, agent: AgentSpec) -> ModelTurnOutput:
