@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import structlog
 from pydantic import TypeAdapter
 from pydantic_core import to_jsonable_python
 from temporalio import activity
+from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.exceptions import ApplicationError
 
 from durable_agents.agent import Agent, FunctionToolResult, ToolsToFinalOutputResult
@@ -30,12 +32,15 @@ from durable_agents.models import (
     ModelCallContext,
     ModelProvider,
     ModelRequest,
+    ModelResponse,
     OutputSchema,
     ToolDefinition,
     TResponseInputItem,
+    streamed_response,
 )
 from durable_agents.registry import AgentRegistry
 from durable_agents.run_context import AgentHookContext, RunContextWrapper, ToolContext
+from durable_agents.stream_events import RAW_EVENTS_TOPIC, RawResponsesStreamEvent
 from durable_agents.usage import Usage
 
 from .conversation_cache import ConversationCache
@@ -65,6 +70,10 @@ from .types import (
 
 log = structlog.get_logger("durable_agents.activities")
 T = TypeVar("T")
+
+RAW_EVENTS_BATCH_INTERVAL = timedelta(milliseconds=100)
+"""How long a model activity gathers raw stream events before sending them to the run; each
+batch is one signal, so one event in the run's history."""
 
 
 def _jsonable(value: Any) -> Any:
@@ -268,9 +277,14 @@ class AgentActivities:
                 run_id=scope.run_id, agent_name=agent.name, turn=scope.turn
             ),
         )
-        self._bind(scope, activity="model_turn").debug("calling model", model=model_name)
+        self._bind(scope, activity="model_turn").debug(
+            "calling model", model=model_name, stream=inp.stream_raw_events
+        )
         try:
-            response = await model.get_response(request)
+            if inp.stream_raw_events:
+                response = await self._streamed_response(model, request)
+            else:
+                response = await model.get_response(request)
         except ApplicationError:
             raise
         except AgentsException as e:
@@ -310,6 +324,17 @@ class AgentActivities:
                 raise agents_error(e) from e
             result.has_final_output = True
         return result
+
+    async def _streamed_response(self, model: Model, request: ModelRequest) -> ModelResponse:
+        """The model's response, streamed: its events go to the run's stream as raw events
+        while it answers, in batches, and all of them before this returns (so before the run
+        publishes the turn's items). A retried attempt streams again from the start."""
+        stream = WorkflowStreamClient.from_within_activity(batch_interval=RAW_EVENTS_BATCH_INTERVAL)
+        raw = stream.topic(RAW_EVENTS_TOPIC, type=RawResponsesStreamEvent)
+        async with stream:
+            return await streamed_response(
+                model, request, lambda event: raw.publish(RawResponsesStreamEvent(data=event))
+            )
 
     async def _filtered_input(
         self,

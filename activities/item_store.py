@@ -44,12 +44,15 @@ class ItemStore:
         self, segment: RunSegment, target: StorageDriverWorkflowInfo, events_from: int = 0
     ) -> SegmentRef:
         data = segment.model_dump_json().encode()
+        # Events stored with their offsets may have gaps (raw model events are not stored).
+        last = segment.events[-1].offset if segment.events else -1
         ref = SegmentRef(
             size_bytes=len(data),
             generated_count=len(segment.generated_items),
             session_count=len(segment.session_items),
             events_from=events_from,
             event_count=len(segment.events),
+            events_end=last + 1 if last >= 0 else events_from + len(segment.events),
         )
         if self.driver is None:
             ref.inline = segment

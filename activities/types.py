@@ -54,6 +54,16 @@ class SegmentRef(BaseModel):
     events_from: int = 0
     """The stream offset of the segment's first event."""
     event_count: int = 0
+    events_end: int | None = None
+    """One past the offset of the segment's last event. Raw model events, which are not
+    stored, may sit between its events; None (segments stored before them): `events_from +
+    event_count`."""
+
+    @property
+    def events_until(self) -> int:
+        return (
+            self.events_end if self.events_end is not None else self.events_from + self.event_count
+        )
 
 
 class StoreSegmentInput(BaseModel):
@@ -139,6 +149,8 @@ class ModelTurnInput(BaseModel):
     conversation_id: str | None = None
     agent_start: bool = False
     """The agent's first model call (run start or after a handoff): run its start hooks."""
+    stream_raw_events: bool = False
+    """Stream the model's reply, publishing its events to the run's stream as they come."""
 
 
 class ModelTurnOutput(BaseModel):

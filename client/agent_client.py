@@ -32,7 +32,12 @@ from durable_agents.exceptions import AgentsException
 from durable_agents.models import TResponseInputItem
 from durable_agents.result import RunResult
 from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
-from durable_agents.stream_events import EVENTS_TOPIC, STREAM_EVENT_ADAPTER, StreamEvent
+from durable_agents.stream_events import (
+    EVENTS_TOPIC,
+    RAW_EVENTS_TOPIC,
+    STREAM_EVENT_ADAPTER,
+    StreamEvent,
+)
 from workflows.search_attributes import AGENT_NAME, RUN_STATUS
 from workflows.types import (
     CANCEL_AFTER_TURN_SIGNAL,
@@ -195,12 +200,15 @@ class AgentClient:
         conversation_id: str | None = None,
         continue_as_new_after_turns: int | None = None,
         session_id: str | None = None,
+        stream_raw_events: bool = False,
     ) -> str:
         """Start a run and return its id at once. Raises pydantic's `ValidationError` for bad
         arguments and temporalio's `WorkflowAlreadyStartedError` for a run id in use.
 
         With `session_id`, the run starts from that session's history and saves its input and
-        turns to it (the worker's registry finds the session by id)."""
+        turns to it (the worker's registry finds the session by id). With `stream_raw_events`,
+        the model calls stream, and their events (token deltas...) are published to the run's
+        stream as `raw_response_event`s (`run_streamed` sets it)."""
         run_input = RunInput(
             agent_name=agent_name,
             input=input,
@@ -212,6 +220,7 @@ class AgentClient:
             conversation_id=conversation_id,
             continue_as_new_after_turns=continue_as_new_after_turns,
             session_id=session_id,
+            stream_raw_events=stream_raw_events,
         )
         run_id = run_id or new_run_id(agent_name)
         await self.temporal_client.start_workflow(
@@ -258,11 +267,15 @@ class AgentClient:
         self,
         agent_name: str,
         input: str | list[TResponseInputItem],
+        *,
+        stream_raw_events: bool = True,
         **kwargs: Any,
     ) -> RunResultStreaming:
         """Start a run (`start`'s arguments) and return a handle on it whose `stream_events()`
-        follows the run as it goes, as the reference's `Runner.run_streamed` does."""
-        return RunResultStreaming(self, await self.start(agent_name, input, **kwargs))
+        follows the run as it goes, as the reference's `Runner.run_streamed` does: token
+        deltas (`raw_response_event`) included, unless `stream_raw_events=False`."""
+        run_id = await self.start(agent_name, input, stream_raw_events=stream_raw_events, **kwargs)
+        return RunResultStreaming(self, run_id)
 
     async def stream_events(
         self,
@@ -278,12 +291,19 @@ class AgentClient:
 
         After a continue-as-new the stream keeps only the new run's events; a reader that asks
         for older ones (or falls behind) gets them from the item store, where each run of the
-        chain stored its events, so it still sees every event once, in order."""
+        chain stored its events, so it still sees every run item and agent event once, in
+        order. Raw model events (`raw_response_event`, for runs started with
+        `stream_raw_events`) are not stored: such a reader does not get those of earlier runs,
+        and their offsets are skipped."""
         if from_offset < 0:
             raise ValueError(f"from_offset must be 0 or more, got {from_offset}")
         stream = WorkflowStreamClient.create(self.temporal_client, run_id)
+        # Both topics, so offsets come contiguous and a gap means events the stream dropped.
         items = stream.subscribe(
-            EVENTS_TOPIC, from_offset, result_type=RawValue, poll_cooldown=poll_cooldown
+            [EVENTS_TOPIC, RAW_EVENTS_TOPIC],
+            from_offset,
+            result_type=RawValue,
+            poll_cooldown=poll_cooldown,
         )
         expected = from_offset
         try:
@@ -324,12 +344,12 @@ class AgentClient:
         )
         store = ItemStore.for_data_converter(self.temporal_client.data_converter)
         for ref in refs:
-            if ref.events_from + ref.event_count <= start or (
-                end is not None and ref.events_from >= end
-            ):
+            if ref.events_until <= start or (end is not None and ref.events_from >= end):
                 continue
             segment = await store.get(ref)
-            for offset, event in enumerate(segment.events, start=ref.events_from):
+            for index, event in enumerate(segment.events):
+                # Events stored by older workers have no offset: theirs were contiguous.
+                offset = event.offset if event.offset >= 0 else ref.events_from + index
                 if offset >= start and (end is None or offset < end):
                     event.offset = offset
                     yield event

@@ -31,7 +31,11 @@ from durable_agents.exceptions import (
 )
 from durable_agents.items import ItemHelpers, RunItem
 from durable_agents.run_config import DEFAULT_MAX_TURNS
-from durable_agents.stream_events import AgentUpdatedStreamEvent, StreamEvent
+from durable_agents.stream_events import (
+    AgentUpdatedStreamEvent,
+    RawResponsesStreamEvent,
+    StreamEvent,
+)
 
 from .agent_client import (
     AgentClient,
@@ -157,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--stream",
         action="store_true",
-        help="print the run's events while it goes (as `stream` does), then the result",
+        help="stream the run: print its events while it goes (as `stream` does, the model's "
+        "text as it comes), then the result",
     )
 
     start = commands.add_parser("start", parents=[common], help="start a run, print its id")
@@ -220,7 +225,7 @@ class Cli:
         print(f"ui: {self.client.ui_link(run_id)}", file=self.err)
 
     async def run(self, args: argparse.Namespace) -> ExitCode:
-        run_id = await self._start(args)
+        run_id = await self._start(args, stream_raw_events=args.stream)
         if args.stream:
             await self._print_events(run_id, 0, args.json)
         return await self._await_result(run_id, args.json, one_line=args.stream)
@@ -265,7 +270,7 @@ class Cli:
             print(_runs_table(runs), file=self.out)
         return ExitCode.COMPLETED
 
-    async def _start(self, args: argparse.Namespace) -> str:
+    async def _start(self, args: argparse.Namespace, stream_raw_events: bool = False) -> str:
         try:
             run_id = await self.client.start(
                 args.agent,
@@ -274,6 +279,7 @@ class Cli:
                 context=args.context,
                 max_turns=args.max_turns,
                 session_id=args.session,
+                stream_raw_events=stream_raw_events,
             )
         except ValidationError as error:
             problems = "; ".join(
@@ -288,10 +294,27 @@ class Cli:
         return run_id
 
     async def _print_events(self, run_id: str, from_offset: int, as_json: bool) -> None:
-        """Every event of the run until it ends, flushed line by line so a pipe sees them live."""
+        """Every event of the run until it ends, flushed line by line so a pipe sees them live.
+        In text, the model's text deltas are printed as they come, on their own line(s), and
+        other raw events not at all; JSON Lines carry every event."""
+        midline = False
         async for event in self.client.stream_events(run_id, from_offset):
-            line = event.model_dump_json() if as_json else event_line(event)
-            print(line, file=self.out, flush=True)
+            if as_json:
+                print(event.model_dump_json(), file=self.out, flush=True)
+                continue
+            if isinstance(event, RawResponsesStreamEvent):
+                delta = text_delta(event)
+                if delta:
+                    self.out.write(delta)
+                    self.out.flush()
+                    midline = not delta.endswith("\n")
+                continue
+            if midline:
+                self.out.write("\n")
+                midline = False
+            print(event_line(event), file=self.out, flush=True)
+        if midline:
+            print(file=self.out, flush=True)
 
     async def _await_result(self, run_id: str, as_json: bool, one_line: bool = False) -> ExitCode:
         """Prints the outcome; `one_line` keeps JSON on one line (after JSON Lines events)."""
@@ -346,10 +369,20 @@ def _item_text(item: RunItem) -> str:
     return output if isinstance(output, str) else json.dumps(output, default=str)
 
 
+def text_delta(event: RawResponsesStreamEvent) -> str:
+    """The text a raw event adds to the model's message, if it is a text delta."""
+    delta = event.data.get("delta")
+    if event.data.get("type") == "response.output_text.delta" and isinstance(delta, str):
+        return delta
+    return ""
+
+
 def event_line(event: StreamEvent) -> str:
     """One event as a line: offset, event name, agent, a short text."""
     if isinstance(event, AgentUpdatedStreamEvent):
         name, agent, text = "agent_updated", event.new_agent.name, "now running"
+    elif isinstance(event, RawResponsesStreamEvent):
+        name, agent, text = event.type, "-", str(event.data.get("type", "?"))
     else:
         name, agent, text = event.name, event.item.agent_name, _item_text(event.item)
     return f"{event.offset:>4}  {name:<22}  {agent}  {_short(text)}"

@@ -44,13 +44,21 @@ from .lifecycle import AgentHooks, AgentHooksBase, RunHooks, RunHooksBase
 from .memory import Session, SessionABC, SessionInputCallback, SQLiteSession
 from .model_input import CallModelData, ModelInputData
 from .model_settings import ModelSettings, Reasoning
-from .models import Model, ModelProvider, ModelRequest, ModelResponse, TResponseInputItem
+from .models import (
+    Model,
+    ModelProvider,
+    ModelRequest,
+    ModelResponse,
+    TResponseInputItem,
+    TResponseStreamEvent,
+)
 from .registry import AgentRegistry
 from .result import RunResult
 from .run_config import DEFAULT_MAX_TURNS, RunConfig
 from .run_context import AgentHookContext, RunContextWrapper, ToolContext
 from .stream_events import (
     AgentUpdatedStreamEvent,
+    RawResponsesStreamEvent,
     RunItemStreamEvent,
     StreamEvent,
 )
@@ -89,6 +97,7 @@ __all__ = [
     "OutputGuardrail",
     "OutputGuardrailResult",
     "OutputGuardrailTripwireTriggered",
+    "RawResponsesStreamEvent",
     "Reasoning",
     "RunCancelledError",
     "RunConfig",
@@ -106,6 +115,7 @@ __all__ = [
     "StreamEvent",
     "StopAtTools",
     "TResponseInputItem",
+    "TResponseStreamEvent",
     "ToolContext",
     "ToolGuardrailFunctionOutput",
     "ToolGuardrailResult",

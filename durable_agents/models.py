@@ -1,21 +1,30 @@
 """The model interface: what a model activity sends to a model and gets back.
 
 Items are plain dicts in the OpenAI Responses API item format (`TResponseInputItem`), so they
-serialise into workflow history as readable JSON and every provider maps from one shape.
+serialise into workflow history as readable JSON and every provider maps from one shape. Stream
+events (`TResponseStreamEvent`) are plain dicts in the Responses API's streaming event format
+(`{"type": "response.output_text.delta", "delta": ...}`), whichever API the model speaks.
 """
 
 from __future__ import annotations
 
 import abc
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from .exceptions import ModelBehaviorError
 from .model_settings import ModelSettings
 from .usage import Usage
 
 TResponseInputItem = dict[str, Any]
 TResponseOutputItem = dict[str, Any]
+TResponseStreamEvent = dict[str, Any]
+
+FAKE_RESPONSES_ID = "__fake_id__"
+"""Id given to items (and streamed responses) that did not come from the Responses API (e.g.
+Chat Completions output); it must not be sent back to the Responses API."""
 
 
 class ToolDefinition(BaseModel):
@@ -68,9 +77,87 @@ class Model(abc.ABC):
     @abc.abstractmethod
     async def get_response(self, request: ModelRequest) -> ModelResponse: ...
 
+    async def stream_response(self, request: ModelRequest) -> AsyncIterator[TResponseStreamEvent]:
+        """The response as it is generated: Responses API stream events as plain dicts, the
+        last of which (`response.completed`) carries the whole response; `final_response`
+        reads it. A model that cannot stream keeps this default: `get_response`, then that
+        one event, so a streamed run works with any model (it just gets no token deltas)."""
+        yield response_completed_event(await self.get_response(request))
+
+    def final_response(self, event: TResponseStreamEvent) -> ModelResponse | None:
+        """The `ModelResponse` that a stream event of `stream_response` completes, or None
+        for every other event. It must equal what `get_response` returns for the same reply."""
+        if event.get("type") != "response.completed":
+            return None
+        return response_from_completed_event(event)
+
 
 class ModelProvider(abc.ABC):
     """Resolves model names (an agent's `model="..."`) to models on the worker."""
 
     @abc.abstractmethod
     def get_model(self, model_name: str | None) -> Model: ...
+
+
+async def streamed_response(
+    model: Model,
+    request: ModelRequest,
+    on_event: Callable[[TResponseStreamEvent], None],
+) -> ModelResponse:
+    """Runs `model.stream_response`, handing each event to `on_event` as it comes; returns the
+    final response. A stream that ends without one is the model misbehaving, as in the
+    reference."""
+    final: ModelResponse | None = None
+    async for event in model.stream_response(request):
+        on_event(event)
+        response = model.final_response(event)
+        if response is not None:
+            final = response
+    if final is None:
+        raise ModelBehaviorError("Model did not produce a final response!")
+    return final
+
+
+def response_object(
+    response: ModelResponse, *, status: str = "completed", model: str | None = None
+) -> dict[str, Any]:
+    """`response` in the Responses API's `Response` shape. Usage keeps the Responses field
+    names, plus `requests`, so it reads back unchanged; a response without an id (Chat
+    Completions) gets the placeholder id, as in the reference."""
+    usage = response.usage.model_dump(
+        exclude=set() if response.usage.request_usage_entries else {"request_usage_entries"}
+    )
+    data: dict[str, Any] = {
+        "id": response.response_id or FAKE_RESPONSES_ID,
+        "object": "response",
+        "status": status,
+        "output": response.output,
+        "usage": usage,
+    }
+    if model is not None:
+        data["model"] = model
+    return data
+
+
+def response_completed_event(
+    response: ModelResponse, *, sequence_number: int = 0, model: str | None = None
+) -> TResponseStreamEvent:
+    return {
+        "type": "response.completed",
+        "sequence_number": sequence_number,
+        "response": response_object(response, model=model),
+    }
+
+
+def response_from_completed_event(event: TResponseStreamEvent) -> ModelResponse:
+    """The inverse of `response_completed_event`."""
+    data = event.get("response")
+    if not isinstance(data, dict) or not isinstance(data.get("output"), list):
+        raise ModelBehaviorError("the model's response.completed event carries no response")
+    usage = data.get("usage")
+    response_id = data.get("id")
+    return ModelResponse(
+        output=list(data["output"]),
+        usage=Usage.model_validate({"requests": 1, **usage}) if usage else Usage(),
+        response_id=None if response_id == FAKE_RESPONSES_ID else response_id,
+    )

@@ -1,14 +1,15 @@
-"""Events a client can follow while a run goes on: the reference's stream events, published by
-the workflow into a durable, offset-addressed stream instead of an in-process queue.
+"""Events a client can follow while a run goes on: the reference's stream events, published into
+a durable, offset-addressed stream held by the run instead of an in-process queue.
 
-A run publishes run item events (message, tool called, tool output, handoff, reasoning) and agent
-updated events. Token deltas (`raw_response_event`) are not published: a model call is one
-activity, and its result enters the run whole.
+The workflow publishes run item events (message, tool called, tool output, handoff, reasoning)
+and agent updated events. A run started with `stream_raw_events` also gets `raw_response_event`s:
+the model's stream events (token deltas...), published by the model activity while the model
+answers. They share the stream's offsets but not its durability: see `RawResponsesStreamEvent`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
@@ -34,7 +35,10 @@ EVENT_NAMES: dict[RunItemType, RunItemStreamEventName] = {
 }
 
 EVENTS_TOPIC = "events"
-"""The workflow stream topic every event of a run goes to."""
+"""The workflow stream topic of the events the workflow publishes (run items, agent updates)."""
+
+RAW_EVENTS_TOPIC = "raw"
+"""The topic of `raw_response_event`s, which model activities publish into the same stream."""
 
 
 class RunItemStreamEvent(BaseModel):
@@ -61,5 +65,28 @@ class AgentUpdatedStreamEvent(BaseModel):
     offset: int = -1
 
 
-StreamEvent = Annotated[RunItemStreamEvent | AgentUpdatedStreamEvent, Field(discriminator="type")]
+class RawResponsesStreamEvent(BaseModel):
+    """One event of a model's response stream, passed through as the model produced it.
+
+    `data` is a Responses API stream event as a plain dict (`data["type"]` is e.g.
+    `"response.output_text.delta"`, `data["delta"]` its text); Chat Completions chunks are
+    turned into the same events. Each model call ends with a `response.completed` event whose
+    `data["response"]` is the whole response.
+
+    Raw events carry no run-item meaning and are not stored: a reader that is not following the
+    run when it continues as new, or that reads an ended run of a chain, does not get the raw
+    events of earlier runs (their offsets are skipped). A retried model call streams again from
+    the start, so a reader may see a call's deltas (even its `response.completed`) twice: the
+    run uses the last attempt's response, the last `response.completed` before the turn's run
+    item events."""
+
+    data: dict[str, Any]
+    type: Literal["raw_response_event"] = "raw_response_event"
+    offset: int = -1
+
+
+StreamEvent = Annotated[
+    RunItemStreamEvent | AgentUpdatedStreamEvent | RawResponsesStreamEvent,
+    Field(discriminator="type"),
+]
 STREAM_EVENT_ADAPTER: TypeAdapter[StreamEvent] = TypeAdapter(StreamEvent)

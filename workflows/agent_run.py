@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any, Literal, NoReturn
 
 from temporalio import workflow
-from temporalio.contrib.workflow_streams import WorkflowStream
+from temporalio.contrib.workflow_streams import WorkflowStream, WorkflowStreamState
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, FailureError
 
 with workflow.unsafe.imports_passed_through():
@@ -81,6 +81,11 @@ SEGMENTS_PATCH = "run-item-segments"
 INLINE_STATE_LIMIT = 1_900_000
 """Bytes of run state a continue-as-new may carry without external storage (Temporal refuses
 payloads over 2 MB)."""
+
+
+def _end_offset(state: WorkflowStreamState) -> int:
+    """The offset the stream's next item will get."""
+    return state.base_offset + len(state.log)
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -244,7 +249,8 @@ class AgentRunWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         if workflow.patched(SEGMENTS_PATCH):
             await self._store_segment()
-            self._stream.truncate(s.events_published)
+            # Raw model events (activities publish them) are live-only: they go too.
+            self._stream.truncate(_end_offset(self._stream.get_state()))
         s.continued_runs += 1
         next_input = inp.model_copy(
             update={"continued": s, "stream_state": self._stream.get_state()}
@@ -280,13 +286,17 @@ class AgentRunWorkflow:
             request_usage_entries=s.usage.request_usage_entries,
             tool_input_guardrail_results=s.tool_input_guardrail_results,
             tool_output_guardrail_results=s.tool_output_guardrail_results,
-            events=self._run_events,
+            events=self._events_with_offsets(),
         )
         first = s.turn - len(s.raw_responses) + 1
         store_input = StoreSegmentInput(
             run_id=self._run_id,
             segment=segment,
-            events_from=s.events_published - len(self._run_events),
+            events_from=(
+                segment.events[0].offset
+                if segment.events
+                else _end_offset(self._stream.get_state())
+            ),
         )
         if s.external_item_store is False:
             await self._check_inline_size(store_input, "what this run generated")
@@ -451,6 +461,7 @@ class AgentRunWorkflow:
             previous_response_id=s.previous_response_id,
             conversation_id=self._inp.conversation_id,
             agent_start=s.agent_start_pending and self._specs.has_hooks(agent),
+            stream_raw_events=self._inp.stream_raw_events,
         )
 
     async def _call_model(self, agent: AgentSpec) -> ModelTurnOutput:
@@ -825,6 +836,24 @@ class AgentRunWorkflow:
 
     def _publish_agent_updated(self, agent_name: str) -> None:
         self._publish(AgentUpdatedStreamEvent(new_agent=AgentRef(name=agent_name)))
+
+    def _events_with_offsets(self) -> list[StreamEvent]:
+        """This run's events, each with its offset in the stream. Model activities publish raw
+        events into the same stream (by signal), so an event's offset is not its count: read
+        them off the stream, whose log starts where this run started (or earlier, for a chain
+        begun by older code)."""
+        state = self._stream.get_state()
+        offsets = [
+            state.base_offset + i for i, item in enumerate(state.log) if item.topic == EVENTS_TOPIC
+        ]
+        offsets = offsets[max(0, len(offsets) - len(self._run_events)) :]
+        if len(offsets) != len(self._run_events):  # cannot happen; count, as before raw events
+            first = self._state_().events_published - len(self._run_events)
+            offsets = list(range(first, first + len(self._run_events)))
+        return [
+            event.model_copy(update={"offset": offset})
+            for event, offset in zip(self._run_events, offsets, strict=True)
+        ]
 
     def _publish(self, event: StreamEvent) -> None:
         self._events.publish(event)

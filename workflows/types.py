@@ -66,7 +66,8 @@ class RunState(BaseModel):
     recent_items: list[RunItem] = Field(default_factory=list)
     """The last session items of earlier runs, for `progress` right after a continue-as-new."""
     events_published: int = 0
-    """How many events this run's stream got, across the chain."""
+    """How many events the workflow published, across the chain. Raw model events, which
+    model activities publish into the same stream, are not counted: offsets are not counts."""
 
 
 class RunInput(BaseModel):
@@ -86,6 +87,9 @@ class RunInput(BaseModel):
     session_id: str | None = Field(default=None, min_length=1)
     """The session (conversation memory across runs) the run reads its history from and saves
     its input and turns to; the worker's registry finds it by this id."""
+    stream_raw_events: bool = False
+    """Stream each model reply: its events (token deltas...) go to the run's stream as
+    `raw_response_event`s while the model answers."""
     continue_as_new_after_turns: int | None = Field(default=None, ge=1)
     """Start a fresh history after this many turns, besides whenever Temporal suggests it."""
     continued: RunState | None = None

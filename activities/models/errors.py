@@ -3,8 +3,9 @@
 The OpenAI clients are built with `max_retries=0`, so every failure reaches the activity once and
 this module decides: transient failures (rate limits, 5xx, connection problems, timeouts) are
 retryable, honouring the provider's `Retry-After`; requests the provider rejected (4xx) and
-replies we cannot parse are not, because resending the same request cannot succeed. Messages
-carry the status and the provider's own explanation but never an API key.
+replies we cannot parse are not, because resending the same request cannot succeed. An error
+the provider reports in the middle of a streamed reply is classified by its code the same way.
+Messages carry the status and the provider's own explanation but never an API key.
 
 Temporal records an error's `__cause__` chain (messages and stack traces) in the workflow
 history and the worker logs it, so the original exception must not travel as the cause: a 401
@@ -45,6 +46,9 @@ _STATUS_TYPES = {
 }
 _RETRYABLE_STATUSES = frozenset({408, 409, 429})
 """The 4xx statuses the OpenAI SDK itself retries; every other 4xx is final."""
+
+_STREAM_BAD_REQUEST_CODES = frozenset({"invalid_prompt", "context_length_exceeded"})
+"""Codes of in-stream errors that resending the same request cannot fix."""
 
 _PARSE_ERRORS = (
     ModelBehaviorError,
@@ -101,6 +105,8 @@ def _classify(exc: BaseException) -> ApplicationError:
             "ModelBehaviorError",
             retryable=False,
         )
+    if isinstance(exc, openai.APIError):
+        return _stream_error(exc)
     if isinstance(exc, AgentsException):
         return _error(exc.message, type(exc).__name__, retryable=False)
     # Unknown failures are retried, Temporal's default: a fixed deploy lets the run go on.
@@ -132,6 +138,23 @@ def _status_error(exc: openai.APIStatusError) -> ApplicationError:
         delay=retry_after(exc.response.headers) if retryable else None,
         details=details,
     )
+
+
+def _stream_error(exc: openai.APIError) -> ApplicationError:
+    """An error the provider reported inside a stream, after its 200 OK: classified by its code
+    as the HTTP status would have been. Anything else is the server failing mid-reply, which a
+    new attempt may not meet."""
+    error = _error_object(exc.body)
+    code, kind = error.get("code"), error.get("type")
+    details = {"error_type": kind, "error_code": code}
+    message = f"model API failed while streaming: {error.get('message') or exc.message}"
+    if code == "insufficient_quota":
+        return _error(message, "ModelQuotaExceeded", retryable=False, details=details)
+    if code == "rate_limit_exceeded" or kind in ("rate_limit_error", "requests", "tokens"):
+        return _error(message, "ModelRateLimited", retryable=True, details=details)
+    if kind == "invalid_request_error" or code in _STREAM_BAD_REQUEST_CODES:
+        return _error(message, "ModelBadRequest", retryable=False, details=details)
+    return _error(message, "ModelServerError", retryable=True, details=details)
 
 
 def retry_after(headers: Any) -> timedelta | None:

@@ -5,17 +5,24 @@ the way out and the reply back into Responses output items, so a run can switch 
 providers between turns. Most OpenAI-compatible servers (Ollama, vLLM, Gemini, DeepSeek...) only
 speak this API. `previous_response_id` and `conversation_id` have no Chat Completions
 equivalent and are ignored, as in the reference.
+
+Streaming (`stream_response`) turns the completion's chunks into Responses API stream events, as
+the reference does, and rebuilds the completion they add up to, which `parse_completion` reads
+exactly as a non-streamed reply.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 from openai import AsyncOpenAI
 
 from durable_agents.exceptions import ModelBehaviorError, UserError
 from durable_agents.models import (
+    FAKE_RESPONSES_ID,
     Model,
     ModelRequest,
     ModelResponse,
@@ -23,10 +30,12 @@ from durable_agents.models import (
     ToolDefinition,
     TResponseInputItem,
     TResponseOutputItem,
+    TResponseStreamEvent,
+    response_completed_event,
 )
 from durable_agents.usage import Usage
 
-from .openai_responses import FAKE_RESPONSES_ID, parallel_tool_calls, parse_usage, post_json
+from .openai_responses import parallel_tool_calls, parse_usage, post_json, post_stream
 
 Message = dict[str, Any]
 
@@ -45,6 +54,20 @@ class OpenAIChatCompletionsModel(Model):
         body = self.build_body(request)
         data = await post_json(self._client, "/chat/completions", body, request.model_settings)
         return parse_completion(data, self.model)
+
+    async def stream_response(self, request: ModelRequest) -> AsyncIterator[TResponseStreamEvent]:
+        body = self.build_body(request)
+        body["stream"] = True
+        body["stream_options"] = {**(body.get("stream_options") or {}), "include_usage": True}
+        path = "/chat/completions"
+        stream = await post_stream(self._client, path, body, request.model_settings)
+        events = ChatStreamEvents(self.model)
+        async with stream:
+            async for chunk in stream:
+                for event in events.add(chunk):
+                    yield event
+        for event in events.finish():
+            yield event
 
     def build_body(self, request: ModelRequest) -> dict[str, Any]:
         settings = request.model_settings
@@ -370,3 +393,285 @@ def _logprobs(logprobs: Any) -> list[dict[str, Any]]:
         }
         for t in tokens or []
     ]
+
+
+# --- chat completion chunks -> Responses stream events -----------------------------------------
+
+
+class ChatStreamEvents:
+    """Responses API stream events for a streamed chat completion, chunk by chunk: the output
+    items as they start (`response.output_item.added`), their deltas (text, refusal, reasoning
+    summary, function call arguments), then at the end each item's done events and
+    `response.completed`, whose response is `parse_completion` of the rebuilt completion."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self._sequence = itertools.count()
+        self._started = False
+        self._id: str | None = None
+        self._usage: Any = None
+        self._has_choice = False
+        self._message: Message = {"role": "assistant"}
+        self._logprobs: list[Any] = []
+        self._calls: dict[int, dict[str, Any]] = {}
+        self._output_index: dict[Any, int] = {}
+        """Output index of each started item: "reasoning", "message" or ("call", index)."""
+        self._content_index: dict[str, int] = {}
+        """Content index of each started message part: "output_text" or "refusal"."""
+
+    def add(self, chunk: object) -> list[TResponseStreamEvent]:
+        if not isinstance(chunk, dict):
+            raise ModelBehaviorError(f"the Chat Completions API streamed a non-chunk: {chunk!r}")
+        events = self._created()
+        self._id = self._id or chunk.get("id")
+        if chunk.get("usage") is not None:
+            self._usage = chunk["usage"]
+        choices = chunk.get("choices")
+        if not isinstance(choices, list):
+            raise ModelBehaviorError("a Chat Completions chunk has no valid `choices` list")
+        choice = next((c for c in choices if isinstance(c, dict) and c.get("index", 0) == 0), None)
+        if choice is None:
+            return events
+        self._has_choice = True
+        delta = choice.get("delta") or {}
+        for key in ("reasoning_content", "reasoning"):
+            if isinstance(delta.get(key), str) and delta[key]:
+                events += self._reasoning(key, delta[key])
+        tokens = (choice.get("logprobs") or {}).get("content") or []
+        self._logprobs.extend(tokens)
+        text = _message_text(delta.get("content"))
+        if text:
+            events += self._text("output_text", "content", text, _logprobs({"content": tokens}))
+        if isinstance(delta.get("refusal"), str) and delta["refusal"]:
+            events += self._text("refusal", "refusal", delta["refusal"], None)
+        if delta.get("audio"):
+            self._message["audio"] = delta["audio"]
+        for call in delta.get("tool_calls") or []:
+            events += self._tool_call(call)
+        return events
+
+    def finish(self) -> list[TResponseStreamEvent]:
+        """The done events and `response.completed`, once the stream has ended."""
+        events = self._created()
+        message = dict(self._message)
+        calls = [self._calls[index] for index in sorted(self._calls)]
+        if calls:
+            message["tool_calls"] = calls
+        choice = {"message": message, "logprobs": {"content": self._logprobs}}
+        data = {
+            "id": self._id,
+            "choices": [choice] if self._has_choice else [],
+            "usage": self._usage,
+        }
+        response = parse_completion(data, self.model)
+        call_keys = {call.get("id"): ("call", index) for index, call in self._calls.items()}
+        for item in response.output:
+            key = call_keys.get(item.get("call_id")) if item["type"] == "function_call" else None
+            events += self._done(key or item["type"], item)
+        events.append(
+            response_completed_event(
+                response, sequence_number=next(self._sequence), model=self.model
+            )
+        )
+        return events
+
+    def _event(self, kind: str, **data: Any) -> TResponseStreamEvent:
+        return {"type": kind, "sequence_number": next(self._sequence), **data}
+
+    def _created(self) -> list[TResponseStreamEvent]:
+        if self._started:
+            return []
+        self._started = True
+        response = {
+            "id": FAKE_RESPONSES_ID,
+            "object": "response",
+            "status": "in_progress",
+            "model": self.model,
+            "output": [],
+            "usage": None,
+        }
+        return [self._event("response.created", response=response)]
+
+    def _provider_data(self) -> dict[str, Any]:
+        return {"model": self.model, "response_id": self._id}
+
+    def _start(self, key: Any, item: TResponseOutputItem) -> list[TResponseStreamEvent]:
+        if key in self._output_index:
+            return []
+        index = self._output_index[key] = len(self._output_index)
+        return [self._event("response.output_item.added", output_index=index, item=item)]
+
+    def _where(self, key: Any) -> dict[str, Any]:
+        return {"item_id": FAKE_RESPONSES_ID, "output_index": self._output_index[key]}
+
+    def _reasoning(self, key: str, text: str) -> list[TResponseStreamEvent]:
+        item = {
+            "type": "reasoning",
+            "id": FAKE_RESPONSES_ID,
+            "summary": [],
+            "provider_data": self._provider_data(),
+        }
+        events = self._start("reasoning", item)
+        if events:
+            part = {"type": "summary_text", "text": ""}
+            events.append(
+                self._event(
+                    "response.reasoning_summary_part.added",
+                    **self._where("reasoning"),
+                    summary_index=0,
+                    part=part,
+                )
+            )
+        self._message[key] = self._message.get(key, "") + text
+        events.append(
+            self._event(
+                "response.reasoning_summary_text.delta",
+                **self._where("reasoning"),
+                summary_index=0,
+                delta=text,
+            )
+        )
+        return events
+
+    def _text(
+        self, part_type: str, key: str, text: str, logprobs: list[Any] | None
+    ) -> list[TResponseStreamEvent]:
+        item = {
+            "type": "message",
+            "id": FAKE_RESPONSES_ID,
+            "role": "assistant",
+            "status": "in_progress",
+            "content": [],
+            "provider_data": self._provider_data(),
+        }
+        events = self._start("message", item)
+        if part_type not in self._content_index:
+            self._content_index[part_type] = len(self._content_index)
+            empty: dict[str, Any] = (
+                {"type": "output_text", "text": "", "annotations": []}
+                if part_type == "output_text"
+                else {"type": "refusal", "refusal": ""}
+            )
+            events.append(
+                self._event(
+                    "response.content_part.added",
+                    **self._where("message"),
+                    content_index=self._content_index[part_type],
+                    part=empty,
+                )
+            )
+        self._message[key] = self._message.get(key, "") + text
+        delta: dict[str, Any] = {"delta": text}
+        if logprobs is not None:
+            delta["logprobs"] = logprobs
+        kind = (
+            "response.output_text.delta" if part_type == "output_text" else "response.refusal.delta"
+        )
+        events.append(
+            self._event(
+                kind,
+                **self._where("message"),
+                content_index=self._content_index[part_type],
+                **delta,
+            )
+        )
+        return events
+
+    def _tool_call(self, delta: Any) -> list[TResponseStreamEvent]:
+        if not isinstance(delta, dict):
+            raise ModelBehaviorError(f"the model streamed a malformed tool call: {delta!r}")
+        index = delta.get("index")
+        if not isinstance(index, int):
+            index = len(self._calls)
+        call = self._calls.setdefault(
+            index, {"id": None, "function": {"name": "", "arguments": ""}}
+        )
+        function = delta.get("function") or {}
+        piece = function.get("arguments") or ""
+        call["function"]["arguments"] += piece
+        if function.get("name"):
+            call["function"]["name"] = function["name"]
+        for field in ("id", "type", "extra_content"):
+            if delta.get(field):
+                call[field] = delta[field]
+        key = ("call", index)
+        if key in self._output_index:
+            if not piece:
+                return []
+            return [
+                self._event(
+                    "response.function_call_arguments.delta", **self._where(key), delta=piece
+                )
+            ]
+        if (
+            not (call["id"] and call["function"]["name"])
+            or call.get("type", "function") != "function"
+        ):
+            return []
+        item = {
+            "type": "function_call",
+            "id": FAKE_RESPONSES_ID,
+            "call_id": call["id"],
+            "name": call["function"]["name"],
+            "arguments": "",
+            "provider_data": self._provider_data(),
+        }
+        events = self._start(key, item)
+        if call["function"]["arguments"]:
+            events.append(
+                self._event(
+                    "response.function_call_arguments.delta",
+                    **self._where(key),
+                    delta=call["function"]["arguments"],
+                )
+            )
+        return events
+
+    def _done(self, key: Any, item: TResponseOutputItem) -> list[TResponseStreamEvent]:
+        events = self._start(key, item)
+        where = self._where(key)
+        if item["type"] == "reasoning":
+            text = item["summary"][0]["text"]
+            events.append(
+                self._event(
+                    "response.reasoning_summary_text.done", **where, summary_index=0, text=text
+                )
+            )
+            events.append(
+                self._event(
+                    "response.reasoning_summary_part.done",
+                    **where,
+                    summary_index=0,
+                    part={"type": "summary_text", "text": text},
+                )
+            )
+        elif item["type"] == "message":
+            for position, part in enumerate(item["content"]):
+                content_index = self._content_index.get(part["type"], position)
+                if part["type"] == "output_text":
+                    done = {"text": part["text"], "logprobs": part.get("logprobs", [])}
+                    kind = "response.output_text.done"
+                else:
+                    done, kind = {"refusal": part["refusal"]}, "response.refusal.done"
+                events.append(self._event(kind, **where, content_index=content_index, **done))
+                events.append(
+                    self._event(
+                        "response.content_part.done",
+                        **where,
+                        content_index=content_index,
+                        part=part,
+                    )
+                )
+        elif item["type"] == "function_call":
+            events.append(
+                self._event(
+                    "response.function_call_arguments.done",
+                    **where,
+                    name=item["name"],
+                    arguments=item["arguments"],
+                )
+            )
+        events.append(
+            self._event("response.output_item.done", output_index=where["output_index"], item=item)
+        )
+        return events

@@ -5,32 +5,41 @@ The request body is built as plain JSON and sent with the client's low-level `po
 which costs tens of milliseconds of CPU per call on long conversations (see
 `benchmarks/model_cpu.py`); our items are already JSON, so that work buys nothing. `post` still
 applies the client's auth headers, base URL, timeout, error mapping and JSON decoding.
+
+Streaming (`stream_response`) posts the same body with `stream: true` and passes the server-sent
+events through as plain dicts; the final `response.completed` is parsed exactly as a
+non-streamed reply. Error events in the stream are raised as `openai.APIError`, which
+`errors.py` classifies by their code as it classifies HTTP statuses.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
-from openai import AsyncOpenAI
+import openai
+from openai import AsyncOpenAI, AsyncStream
 
 from durable_agents.exceptions import ModelBehaviorError
 from durable_agents.model_settings import ModelSettings
 from durable_agents.models import (
+    FAKE_RESPONSES_ID,
     Model,
     ModelRequest,
     ModelResponse,
     OutputSchema,
     ToolDefinition,
     TResponseInputItem,
+    TResponseStreamEvent,
 )
 from durable_agents.usage import InputTokensDetails, OutputTokensDetails, Usage
 
 USER_AGENT = "Agents/Python durable-agents"
 
-FAKE_RESPONSES_ID = "__fake_id__"
-"""Id given to items that did not come from the Responses API (e.g. Chat Completions output);
-it must not be sent back to the Responses API."""
+_FINAL_EVENTS = frozenset({"response.completed", "response.incomplete"})
+"""Stream events carrying the whole response; an incomplete one (e.g. max_output_tokens) is
+what a non-streamed call returns too."""
 
 _HOSTED_TOOL_CHOICES = frozenset(
     {
@@ -53,6 +62,29 @@ class OpenAIResponsesModel(Model):
     async def get_response(self, request: ModelRequest) -> ModelResponse:
         body = self.build_body(request)
         data = await post_json(self._client, "/responses", body, request.model_settings)
+        return parse_response(data)
+
+    async def stream_response(self, request: ModelRequest) -> AsyncIterator[TResponseStreamEvent]:
+        body = self.build_body(request)
+        body["stream"] = True
+        stream = await post_stream(self._client, "/responses", body, request.model_settings)
+        async with stream:
+            async for event in stream:
+                if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+                    raise ModelBehaviorError(f"the Responses API streamed a non-event: {event!r}")
+                if event["type"] == "error":
+                    raise stream_error(stream, {k: v for k, v in event.items() if k != "type"})
+                if event["type"] == "response.failed":
+                    failed = event.get("response")
+                    raise stream_error(stream, (failed or {}).get("error") or {})
+                yield event
+
+    def final_response(self, event: TResponseStreamEvent) -> ModelResponse | None:
+        if event.get("type") not in _FINAL_EVENTS:
+            return None
+        data = event.get("response")
+        if not isinstance(data, dict):
+            raise ModelBehaviorError(f"the Responses API's {event['type']} has no response")
         return parse_response(data)
 
     def build_body(self, request: ModelRequest) -> dict[str, Any]:
@@ -159,20 +191,51 @@ def clean_input(items: list[TResponseInputItem]) -> list[TResponseInputItem]:
     return cleaned
 
 
-async def post_json(
-    client: AsyncOpenAI, path: str, body: dict[str, Any], settings: ModelSettings
-) -> dict[str, Any]:
-    """POST an already-JSON body through the client; the decoded JSON object comes back.
-
-    `extra_headers`, `extra_query` and `extra_body` go through the client's own request options
-    so they merge exactly as with the typed methods. A body that is not a JSON object is the
-    provider misbehaving, hence `ModelBehaviorError`."""
+def _request_options(settings: ModelSettings) -> dict[str, Any]:
+    """`extra_headers`, `extra_query` and `extra_body` go through the client's own request
+    options so they merge exactly as with the typed methods."""
     headers = {"User-Agent": USER_AGENT, **(settings.extra_headers or {})}
     options: dict[str, Any] = {"headers": headers}
     if settings.extra_query:
         options["params"] = settings.extra_query
     if settings.extra_body:
         options["extra_json"] = settings.extra_body
+    return options
+
+
+async def post_stream(
+    client: AsyncOpenAI, path: str, body: dict[str, Any], settings: ModelSettings
+) -> AsyncStream[object]:
+    """POST an already-JSON body asking for server-sent events; iterate the result for each
+    event's decoded JSON. HTTP errors are raised here, before any event, as with `post_json`;
+    `data: {"error": ...}` events are raised by the client as `openai.APIError`."""
+    return await client.post(
+        path,
+        body=body,
+        cast_to=object,
+        options=_request_options(settings),
+        stream=True,
+        stream_cls=AsyncStream[object],
+    )
+
+
+def stream_error(stream: AsyncStream[object], error: dict[str, Any]) -> openai.APIError:
+    """An error the server reported inside a stream (after its 200), for `errors.py`."""
+    message = error.get("message") if isinstance(error.get("message"), str) else None
+    return openai.APIError(
+        message or "the model API reported an error while streaming",
+        stream.response.request,
+        body=error,
+    )
+
+
+async def post_json(
+    client: AsyncOpenAI, path: str, body: dict[str, Any], settings: ModelSettings
+) -> dict[str, Any]:
+    """POST an already-JSON body through the client; the decoded JSON object comes back.
+
+    A body that is not a JSON object is the provider misbehaving, hence `ModelBehaviorError`."""
+    options = _request_options(settings)
     try:
         data = await client.post(path, body=body, cast_to=object, options=options)
     except json.JSONDecodeError as exc:

@@ -1,5 +1,6 @@
 """Agents for the `stream` command's tests: a desk that looks an order up and hands off to billing,
-and an agent whose tool waits for a gate file, so a test can see events before the run ends."""
+and an agent whose tool waits for a gate file, so a test can see events before the run ends (its
+replies stream in chunks when the run streams raw events)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,6 @@ def _gated(request: ModelRequest) -> ScriptedReply:
 model = ScriptedModel(_desk)
 billing = Agent(name="billing", tools=[refund], model=model)
 desk = Agent(name="desk", tools=[lookup], handoffs=[billing], model=model)
-gated = Agent(name="gated", tools=[wait_for_gate], model=ScriptedModel(_gated))
+gated = Agent(name="gated", tools=[wait_for_gate], model=ScriptedModel(_gated, stream_chunk_size=4))
 
 registry = AgentRegistry([desk, gated, looper])

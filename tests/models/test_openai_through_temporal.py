@@ -3,8 +3,8 @@ string (`model="scripted-3"`), resolved by a `MultiProvider` configured from an 
 points at a scripted OpenAI-compatible server on loopback. Every model call goes through the real
 `openai` client, so auth, serialisation, error mapping and parsing are the production ones.
 
-The providers do not stream (activities return whole responses), so SSE is exercised only by the
-fake server's own unit test in `tests/unit/test_openai_models.py`.
+A run started with `stream_raw_events` (as `AgentClient.run_streamed` does) streams: SSE for both
+APIs, the events reaching the run's stream as `raw_response_event`s.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,13 +22,18 @@ from pydantic import BaseModel
 from temporalio.client import WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError, FailureError
 
+from client import AgentClient
 from durable_agents import (
     Agent,
     AgentRegistry,
     ModelSettings,
+    RawResponsesStreamEvent,
     Reasoning,
     RunConfig,
+    RunFailedError,
+    RunItemStreamEvent,
     RunResult,
+    StreamEvent,
     function_tool,
 )
 from tests.support.fake_openai import (
@@ -36,6 +42,7 @@ from tests.support.fake_openai import (
     Reply,
     TokenUsage,
     error_reply,
+    failing_stream_reply,
     handoff_reply,
     json_reply,
     malformed_reply,
@@ -610,6 +617,103 @@ async def test_structured_output_that_does_not_validate_is_a_model_behavior_erro
     agent = weather_agent(output_type=Weather)
     error, _ = await fail_on(harness_for, provider_for(fake), [agent])
     assert error.type == "ModelBehaviorError"
+    assert len(fake.requests) == 1
+
+
+# --- token streaming (raw_response_event) ----------------------------------------------------
+
+
+async def stream_on(
+    harness_for: Any, provider: Any, agents: list[Agent[Any]], input: Any = "weather in Oslo?"
+) -> tuple[list[StreamEvent], RunResult, WorkflowHandle[Any, RunResult]]:
+    """`run_streamed`, read to the end by a client reader."""
+    async with harness_for(AgentRegistry(agents), model_provider=provider) as h:
+        client = AgentClient(h.client, task_queue=h.task_queue)
+        run = await client.run_streamed(agents[0].name, input)
+        fast = timedelta(milliseconds=20)
+        events = [event async for event in run.stream_events(poll_cooldown=fast)]
+        return events, await run.result(), h.client.get_workflow_handle(run.run_id)
+
+
+def raw_events(events: list[StreamEvent], kind: str) -> list[dict[str, Any]]:
+    return [
+        e.data for e in events if isinstance(e, RawResponsesStreamEvent) and e.data["type"] == kind
+    ]
+
+
+def streamed_text(events: list[StreamEvent]) -> str:
+    return "".join(data["delta"] for data in raw_events(events, "response.output_text.delta"))
+
+
+@pytest.mark.parametrize("model", ["scripted-3", "chat:scripted-3"])
+async def test_a_streamed_run_gets_the_models_tokens(harness_for, fake, provider_for, model):
+    fake.enqueue(*weather_turns(second=TokenUsage(input_tokens=50, cached_tokens=5)))
+    events, result, _ = await stream_on(harness_for, provider_for(fake), [weather_agent(model)])
+
+    assert result.final_output == "It is sunny in Oslo."
+    assert [request.stream for request in fake.requests] == [True, True]
+    assert streamed_text(events) == "It is sunny in Oslo."
+    arguments = raw_events(events, "response.function_call_arguments.delta")
+    assert json.loads("".join(data["delta"] for data in arguments)) == {"city": "Oslo"}
+    completed = raw_events(events, "response.completed")
+    assert [data["response"]["output"] for data in completed] == [
+        r.output for r in result.raw_responses
+    ]
+    assert result.usage.requests == 2 and result.usage.input_tokens_details.cached_tokens == 5
+    if model == "scripted-3":
+        assert [data["response"]["id"] for data in completed] == [
+            r.response_id for r in result.raw_responses
+        ]
+    # Each call's events come before the run item events of its turn.
+    offsets = {
+        e.name: e.offset
+        for e in events
+        if isinstance(e, RunItemStreamEvent) and e.name in ("tool_called", "message_output_created")
+    }
+    raw = [e for e in events if isinstance(e, RawResponsesStreamEvent)]
+    first_call = [e.offset for e in raw if e.offset < offsets["tool_called"]]
+    assert first_call and max(first_call) < offsets["tool_called"]
+    assert raw[-1].data["type"] == "response.completed"
+    assert raw[-1].offset < offsets["message_output_created"]
+
+
+@pytest.mark.parametrize("model", ["scripted-3", "chat:scripted-3"])
+async def test_a_stream_that_breaks_off_is_retried_and_streams_again(
+    harness_for, fake, provider_for, model
+):
+    """A server error in the middle of the reply fails the attempt (retryable, as an HTTP 500);
+    the retry streams from the start, so a reader sees the first attempt's deltas too."""
+    after = 5 if model == "scripted-3" else 2  # up to the first text delta
+    fake.enqueue(
+        failing_stream_reply(text_reply("It is sunny in Oslo."), after=after),
+        text_reply("It is sunny in Oslo."),
+    )
+    events, result, handle = await stream_on(
+        harness_for, provider_for(fake), [weather_agent(model)]
+    )
+
+    assert result.final_output == "It is sunny in Oslo."
+    assert streamed_text(events) == "It is su" + "It is sunny in Oslo."
+    assert len(raw_events(events, "response.completed")) == 1
+    [(attempt, error_type, message)] = await model_attempts(handle)
+    assert (attempt, error_type) == (2, "ModelServerError")
+    assert "while streaming: The server had an error" in message
+    assert len(fake.requests) == 2
+
+
+async def test_a_streamed_bad_request_fails_the_run_fast(harness_for, fake, provider_for):
+    fake.enqueue(error_reply(400, "Invalid schema for function 'get_weather': boom"))
+    async with harness_for(
+        AgentRegistry([weather_agent()]), model_provider=provider_for(fake)
+    ) as h:
+        client = AgentClient(h.client, task_queue=h.task_queue)
+        run = await client.run_streamed("weather", "weather in Oslo?")
+        events = [event async for event in run.stream_events()]
+        with pytest.raises(RunFailedError) as failure:
+            await run.result()
+    assert failure.value.error_type == "ModelBadRequest"
+    assert "HTTP 400" in failure.value.message
+    assert [type(e).__name__ for e in events] == ["AgentUpdatedStreamEvent"]
     assert len(fake.requests) == 1
 
 

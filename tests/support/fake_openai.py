@@ -69,6 +69,10 @@ class Reply:
     content_type: str = "application/json"
     delay: float = 0.0
     """Seconds to wait before answering, to provoke client timeouts."""
+    stream_error: Mapping[str, Any] | None = None
+    """When streamed: stop after `stream_error_after` events with this error (`message`,
+    `type`, `code`), in the shape of the endpoint's in-stream errors."""
+    stream_error_after: int = 0
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,20 @@ def malformed_reply(body: bytes = b'{"id": "resp_broken", "output": [') -> Reply
 
 def slow_reply(reply: Reply, seconds: float) -> Reply:
     return replace(reply, delay=seconds)
+
+
+def failing_stream_reply(
+    reply: Reply,
+    *,
+    after: int,
+    message: str = "The server had an error while processing your request.",
+    type: str = "server_error",
+    code: str | None = "server_error",
+) -> Reply:
+    """`reply`, but a streamed answer breaks off after `after` events (Responses events or chat
+    chunks) with an error event, as a provider failing mid-reply sends after its 200."""
+    error = {"message": message, "type": type, "code": code}
+    return replace(reply, stream_error=error, stream_error_after=after)
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -358,6 +376,10 @@ def _chat_chunks(completion: dict[str, Any], include_usage: bool) -> list[bytes]
         return _sse(None, data)
 
     chunks = [chunk({"role": "assistant", "content": ""})]
+    reasoning = message.get("reasoning_content") or ""
+    chunks.extend(
+        chunk({"reasoning_content": reasoning[i : i + 8]}) for i in range(0, len(reasoning), 8)
+    )
     text = message.get("content") or ""
     chunks.extend(chunk({"content": text[i : i + 8]}) for i in range(0, len(text), 8))
     for index, call in enumerate(message.get("tool_calls") or []):
@@ -373,6 +395,24 @@ def _chat_chunks(completion: dict[str, Any], include_usage: bool) -> list[bytes]
         chunks.append(_sse(None, usage_chunk))
     chunks.append(_sse(None, "[DONE]"))
     return chunks
+
+
+def _broken_off(reply: Reply, events: list[bytes], error_event: str | None) -> list[bytes]:
+    """The stream as sent: cut short with an error when the reply says so. The Responses API
+    sends an `error` event; Chat Completions a chunk whose `error` holds the error."""
+    if reply.stream_error is None:
+        return events
+    kept = events[: reply.stream_error_after]
+    if error_event is None:
+        return [*kept, _sse(None, {"error": {**reply.stream_error, "param": None}})]
+    data = {
+        "type": "error",
+        "sequence_number": len(kept),
+        "code": reply.stream_error.get("code"),
+        "message": reply.stream_error.get("message"),
+        "param": None,
+    }
+    return [*kept, _sse(error_event, data)]
 
 
 # --- server ------------------------------------------------------------------------------------
@@ -465,6 +505,12 @@ class FakeOpenAIServer:
                 raise AssertionError("FakeOpenAIServer has received no requests")
             return self._requests[-1]
 
+    def restart_ids(self) -> None:
+        """Numbers responses, items and requests from 1 again, so the same reply served twice
+        (streamed and not) renders the same ids."""
+        with self._lock:
+            self._ids = itertools.count(1)
+
     def reset(self) -> None:
         """Forgets queued replies and recorded requests; keeps `responder`."""
         with self._lock:
@@ -498,12 +544,13 @@ class FakeOpenAIServer:
         if request.api == "responses":
             rendered = _render_response(reply, body, self._ids)
             if request.stream:
-                return "text/event-stream", _response_events(rendered)
+                return "text/event-stream", _broken_off(reply, _response_events(rendered), "error")
         else:
             rendered = _render_chat(reply, body, self._ids)
             if request.stream:
                 include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-                return "text/event-stream", _chat_chunks(rendered, include_usage)
+                chunks = _chat_chunks(rendered, include_usage)
+                return "text/event-stream", _broken_off(reply, chunks, None)
         return "application/json", [json.dumps(rendered).encode()]
 
 

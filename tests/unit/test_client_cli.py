@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import TLSConfig
 
 from client.agent_client import RunStatusInfo, _display_status, _quoted, new_run_id
-from client.cli import ExitCode, _runs_table, _status_text, build_parser, exit_code_for, main
+from client.cli import (
+    Cli,
+    ExitCode,
+    _runs_table,
+    _status_text,
+    build_parser,
+    exit_code_for,
+    main,
+)
 from client.connection import ConnectionOptions
 from client.links import run_ui_url, ui_base_url
 from durable_agents import (
@@ -20,6 +31,14 @@ from durable_agents import (
     RunFailedError,
     UnknownAgentError,
     Usage,
+)
+from durable_agents.items import RunItem, assistant_message
+from durable_agents.stream_events import (
+    AgentRef,
+    AgentUpdatedStreamEvent,
+    RawResponsesStreamEvent,
+    RunItemStreamEvent,
+    StreamEvent,
 )
 from workflows.types import RunProgress
 
@@ -152,3 +171,59 @@ def test_runs_table() -> None:
     header, row = _runs_table([info]).splitlines()
     assert header.split() == ["RUN", "ID", "AGENT", "STATUS", "STARTED", "UI"]
     assert row.split() == ["r1", "?", "completed", "http://ui/r1"]
+
+
+class _StubClient:
+    """Streams fixed events, as `AgentClient.stream_events` would."""
+
+    def __init__(self, events: list[StreamEvent]) -> None:
+        self.events = events
+
+    async def stream_events(self, run_id: str, from_offset: int = 0) -> AsyncIterator[Any]:
+        for event in self.events[from_offset:]:
+            yield event
+
+
+def _raw(offset: int, kind: str, **data: Any) -> RawResponsesStreamEvent:
+    return RawResponsesStreamEvent(data={"type": kind, **data}, offset=offset)
+
+
+STREAMED = [
+    AgentUpdatedStreamEvent(new_agent=AgentRef(name="writer"), offset=0),
+    _raw(1, "response.created"),
+    _raw(2, "response.output_text.delta", delta="Once upon"),
+    _raw(3, "response.output_text.delta", delta=" a time."),
+    _raw(4, "response.completed", response={"output": []}),
+    RunItemStreamEvent(
+        name="message_output_created",
+        item=RunItem(
+            type="message_output_item",
+            agent_name="writer",
+            raw_item=assistant_message("Once upon a time."),
+        ),
+        offset=5,
+    ),
+]
+
+
+async def test_stream_prints_text_deltas_inline_and_json_prints_every_event() -> None:
+    out = io.StringIO()
+    await Cli(_StubClient(STREAMED), out, io.StringIO())._print_events("r1", 0, False)  # type: ignore[arg-type]
+    first, text, last = out.getvalue().splitlines()
+    assert first.split()[:3] == ["0", "agent_updated", "writer"]
+    assert text == "Once upon a time."  # the deltas, on a line of their own
+    assert last.split(maxsplit=3) == ["5", "message_output_created", "writer", "Once upon a time."]
+
+    out = io.StringIO()
+    await Cli(_StubClient(STREAMED), out, io.StringIO())._print_events("r1", 0, True)  # type: ignore[arg-type]
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["offset"] for line in lines] == list(range(6))
+    assert lines[2] == {
+        "type": "raw_response_event",
+        "data": {"type": "response.output_text.delta", "delta": "Once upon"},
+        "offset": 2,
+    }
+
+
+def test_run_stream_starts_a_run_that_streams_raw_events() -> None:
+    assert build_parser().parse_args(["run", "writer", "hi", "--stream"]).stream

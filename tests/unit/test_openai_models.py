@@ -20,7 +20,14 @@ from activities.models.openai_responses import FAKE_RESPONSES_ID, OpenAIResponse
 from activities.models.provider import MissingAPIKeyError, MultiProvider, OpenAIProvider
 from durable_agents.exceptions import ModelBehaviorError, UserError
 from durable_agents.model_settings import ModelSettings, Reasoning
-from durable_agents.models import ModelRequest, OutputSchema, ToolDefinition
+from durable_agents.models import (
+    ModelRequest,
+    ModelResponse,
+    OutputSchema,
+    ToolDefinition,
+    TResponseStreamEvent,
+    streamed_response,
+)
 from tests.support.fake_openai import (
     FakeOpenAIServer,
     RecordedRequest,
@@ -28,6 +35,7 @@ from tests.support.fake_openai import (
     TokenUsage,
     bad_request_reply,
     error_reply,
+    failing_stream_reply,
     handoff_reply,
     json_reply,
     malformed_reply,
@@ -645,6 +653,208 @@ def test_agents_errors_keep_their_type():
     assert (error.type, error.message, error.non_retryable) == ("UserError", "bad item", True)
     passthrough = ApplicationError("as is", type="Custom")
     assert model_error_to_application_error(passthrough) is passthrough
+
+
+# --- streaming ----------------------------------------------------------------------------------
+
+STREAMED_REPLIES = {
+    "text": text_reply(
+        "It is sunny in Paris today, 21 degrees and a light breeze.",
+        usage=TokenUsage(
+            input_tokens=120, output_tokens=30, cached_tokens=100, reasoning_tokens=12
+        ),
+    ),
+    "tool-calls": tool_calls_reply(
+        tool_call("get_weather", {"city": "Paris"}, call_id="call_a"),
+        tool_call("transfer_to_billing", call_id="call_b"),
+        text="Let me check.",
+    ),
+    "structured": json_reply({"answer": "42, after a long and careful computation"}),
+    "reasoning": text_reply("Sunny.", reasoning="The user wants the weather in Paris."),
+}
+
+
+def model_for(api: str, client: AsyncOpenAI) -> OpenAIResponsesModel | OpenAIChatCompletionsModel:
+    if api == "responses":
+        return OpenAIResponsesModel("gpt-4.1", client)
+    return OpenAIChatCompletionsModel("gpt-4o", client)
+
+
+async def stream(
+    model: OpenAIResponsesModel | OpenAIChatCompletionsModel, request: ModelRequest
+) -> tuple[list[TResponseStreamEvent], ModelResponse]:
+    events: list[TResponseStreamEvent] = []
+    response = await streamed_response(model, request, events.append)
+    return events, response
+
+
+def deltas(events: list[TResponseStreamEvent], kind: str) -> dict[int, str]:
+    """The deltas of one kind joined per output item."""
+    joined: dict[int, str] = {}
+    for event in events:
+        if event["type"] == f"response.{kind}.delta":
+            index = event["output_index"]
+            joined[index] = joined.get(index, "") + event["delta"]
+    return joined
+
+
+@pytest.mark.parametrize("api", ["responses", "chat"])
+@pytest.mark.parametrize("kind", list(STREAMED_REPLIES))
+async def test_a_streamed_response_equals_the_plain_one(
+    fake: FakeOpenAIServer, client: AsyncOpenAI, api: str, kind: str
+):
+    model = model_for(api, client)
+    fake.restart_ids()
+    fake.enqueue(STREAMED_REPLIES[kind])
+    plain = await model.get_response(full_request())
+    fake.restart_ids()
+    fake.enqueue(STREAMED_REPLIES[kind])
+    events, streamed = await stream(model, full_request())
+
+    assert streamed == plain  # output items, usage and response id
+    assert streamed.usage.requests == 1 and streamed.usage.total_tokens > 0
+    plain_request, streamed_request = fake.requests
+    extra = {"stream_options": {"include_usage": True}} if api == "chat" else {}
+    assert streamed_request.body == {**plain_request.body, "stream": True, **extra}
+
+    types = [event["type"] for event in events]
+    assert types[0] == "response.created" and types[-1] == "response.completed"
+    assert types.count("response.completed") == 1
+    assert [event["sequence_number"] for event in events] == list(range(len(events)))
+    done = [event for event in events if event["type"] == "response.output_item.done"]
+    assert [event["item"] for event in done] == plain.output
+    assert [event["output_index"] for event in done] == list(range(len(plain.output)))
+    added = [event["output_index"] for event in events if event["type"].endswith("item.added")]
+    assert added == list(range(len(plain.output)))
+    texts = {
+        index: item["content"][0]["text"]
+        for index, item in enumerate(plain.output)
+        if item["type"] == "message"
+    }
+    assert deltas(events, "output_text") == texts
+    if kind in ("text", "structured"):
+        assert types.count("response.output_text.delta") > 1  # token by token, not whole
+    arguments = {
+        index: item["arguments"]
+        for index, item in enumerate(plain.output)
+        if item["type"] == "function_call"
+    }
+    assert deltas(events, "function_call_arguments") == arguments
+    if kind == "reasoning":
+        summary = plain.output[0]["summary"][0]["text"]
+        if api == "chat":  # the Responses fake sends no summary deltas, only the item
+            assert deltas(events, "reasoning_summary_text") == {0: summary}
+
+
+@pytest.mark.parametrize("api", ["responses", "chat"])
+async def test_a_streamed_rate_limit_is_retryable_and_the_retry_streams(
+    fake: FakeOpenAIServer, client: AsyncOpenAI, api: str
+):
+    model = model_for(api, client)
+    fake.enqueue(rate_limit_reply(retry_after=2), text_reply("Sunny now."))
+    with pytest.raises(openai.RateLimitError) as caught:
+        await stream(model, full_request())
+    error = model_error_to_application_error(caught.value)
+    assert error.type == "ModelRateLimited" and not error.non_retryable
+    assert error.next_retry_delay == timedelta(seconds=2)
+    assert "HTTP 429" in error.message
+
+    events, response = await stream(model, full_request())  # what Temporal's retry does
+    assert response.output[0]["content"][0]["text"] == "Sunny now."
+    assert deltas(events, "output_text") == {0: "Sunny now."}
+    assert [r.stream for r in fake.requests] == [True, True]
+
+
+@pytest.mark.parametrize("api", ["responses", "chat"])
+async def test_a_streamed_bad_request_is_final(
+    fake: FakeOpenAIServer, client: AsyncOpenAI, api: str
+):
+    fake.enqueue(bad_request_reply("Invalid schema for function 'get_weather'"))
+    events: list[TResponseStreamEvent] = []
+    with pytest.raises(openai.BadRequestError) as caught:
+        await streamed_response(model_for(api, client), full_request(), events.append)
+    error = model_error_to_application_error(caught.value)
+    assert error.type == "ModelBadRequest" and error.non_retryable
+    assert "HTTP 400: Invalid schema for function 'get_weather'" in error.message
+    assert events == []
+
+
+@pytest.mark.parametrize("api", ["responses", "chat"])
+@pytest.mark.parametrize(
+    ("error_kind", "code", "error_type", "retryable"),
+    [
+        ("server_error", "server_error", "ModelServerError", True),
+        ("requests", "rate_limit_exceeded", "ModelRateLimited", True),
+        ("insufficient_quota", "insufficient_quota", "ModelQuotaExceeded", False),
+        ("invalid_request_error", "context_length_exceeded", "ModelBadRequest", False),
+    ],
+)
+async def test_an_error_in_the_middle_of_a_stream_is_classified_by_its_code(
+    fake: FakeOpenAIServer,
+    client: AsyncOpenAI,
+    api: str,
+    error_kind: str,
+    code: str,
+    error_type: str,
+    retryable: bool,
+):
+    # Responses: created, in_progress, item added, part added, first delta; chat: role, delta.
+    after = 5 if api == "responses" else 2
+    reply = failing_stream_reply(
+        text_reply("It is sunny in Paris."), after=after, type=error_kind, code=code
+    )
+    fake.enqueue(reply)
+    events: list[TResponseStreamEvent] = []
+    with pytest.raises(openai.APIError) as caught:
+        await streamed_response(model_for(api, client), full_request(), events.append)
+    assert deltas(events, "output_text") == {0: "It is su"}  # what came before the error
+    assert "response.completed" not in [event["type"] for event in events]
+    error = model_error_to_application_error(caught.value)
+    assert (error.type, error.non_retryable) == (error_type, not retryable)
+    assert "while streaming: The server had an error" in error.message
+
+
+async def test_a_failed_responses_stream_is_retryable(fake: FakeOpenAIServer, client: AsyncOpenAI):
+    failed = {
+        "type": "response.failed",
+        "sequence_number": 1,
+        "response": {
+            "id": "resp_1",
+            "status": "failed",
+            "output": [],
+            "error": {"code": "server_error", "message": "The model crashed."},
+        },
+    }
+    created = {"type": "response.created", "sequence_number": 0, "response": {"id": "resp_1"}}
+    body = b"".join(
+        f"event: {e['type']}\ndata: {json.dumps(e)}\n\n".encode() for e in (created, failed)
+    )
+    fake.enqueue(Reply(body=body, content_type="text/event-stream"))
+    with pytest.raises(openai.APIError) as caught:
+        await stream(model_for("responses", client), full_request())
+    error = model_error_to_application_error(caught.value)
+    assert error.type == "ModelServerError" and not error.non_retryable
+    assert "The model crashed." in error.message
+
+
+@pytest.mark.parametrize("api", ["responses", "chat"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"data: {broken\n\n",
+        b"data: [1, 2]\n\n",
+        b'data: {"type": "response.created", "sequence_number": 0}\n\n',
+    ],
+    ids=["bad-json", "not-an-event", "no-final-response"],
+)
+async def test_a_malformed_stream_is_a_behavior_error(
+    fake: FakeOpenAIServer, client: AsyncOpenAI, api: str, body: bytes
+):
+    fake.enqueue(Reply(body=body, content_type="text/event-stream"))
+    with pytest.raises(Exception) as caught:
+        await stream(model_for(api, client), full_request())
+    error = model_error_to_application_error(caught.value)
+    assert error.type == "ModelBehaviorError" and error.non_retryable, caught.value
 
 
 # --- provider -----------------------------------------------------------------------------------
