@@ -33,6 +33,7 @@ from durable_agents.models import TResponseInputItem
 from durable_agents.result import RunResult
 from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
 from durable_agents.stream_events import (
+    END_TOPIC,
     EVENTS_TOPIC,
     RAW_EVENTS_TOPIC,
     STREAM_EVENT_ADAPTER,
@@ -298,14 +299,15 @@ class AgentClient:
         if from_offset < 0:
             raise ValueError(f"from_offset must be 0 or more, got {from_offset}")
         stream = WorkflowStreamClient.create(self.temporal_client, run_id)
-        # Both topics, so offsets come contiguous and a gap means events the stream dropped.
+        # Every topic, so offsets come contiguous and a gap means events the stream dropped.
         items = stream.subscribe(
-            [EVENTS_TOPIC, RAW_EVENTS_TOPIC],
+            [EVENTS_TOPIC, RAW_EVENTS_TOPIC, END_TOPIC],
             from_offset,
             result_type=RawValue,
             poll_cooldown=poll_cooldown,
         )
         expected = from_offset
+        ended = False
         try:
             async for item in items:
                 if item.offset > expected:
@@ -313,12 +315,16 @@ class AgentClient:
                         yield stored
                 elif item.offset < expected:
                     continue
+                expected = item.offset + 1
+                if item.topic == END_TOPIC:
+                    ended = True
+                    continue
                 event = decode_stream_event(item.data.payload)
                 event.offset = item.offset
-                expected = item.offset + 1
                 yield event
-            if expected == from_offset:
-                # The stream had nothing from there on: what is asked for may be stored.
+            if not ended:
+                # The run closed without its end marker (a hard cancel, a run of older code),
+                # or it was read from past it: what is left may be stored.
                 async for stored in self._stored_events(run_id, expected, None):
                     yield stored
         except RPCError as error:

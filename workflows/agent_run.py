@@ -54,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
     from durable_agents.result import RunResult, RunStatus
     from durable_agents.spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs
     from durable_agents.stream_events import (
+        END_TOPIC,
         EVENTS_TOPIC,
         AgentRef,
         AgentUpdatedStreamEvent,
@@ -996,6 +997,7 @@ class AgentRunWorkflow:
     async def _close_stream(self) -> None:
         """Subscribers waiting on the stream get their last events before the run closes;
         later ones read what is left through the stream's query."""
+        self._stream.topic(END_TOPIC).publish(self._status)
         self._stream.detach_pollers()
         await workflow.wait_condition(workflow.all_handlers_finished)
 

@@ -369,3 +369,33 @@ async def test_streaming_an_unknown_run_raises_run_not_found(client):
         await _read(agents.stream_events("no-such-run-to-stream"))
     with pytest.raises(ValueError):
         await _read(agents.stream_events("no-such-run-to-stream", from_offset=-1))
+
+
+async def test_a_reader_that_falls_behind_a_continue_as_new_gets_the_stored_events(harness_for):
+    """The reader takes one event, then pauses while the run goes through a continue-as-new
+    into a last run that publishes nothing (max turns ends it at once): the events it missed
+    are gone from the stream, and it gets them from the item store when it reads on."""
+    async with harness_for(AgentRegistry([stepper])) as h:
+        agents = AgentClient(h.client, task_queue=h.task_queue)
+        run = await agents.run_streamed(
+            "stepper", "go", max_turns=2, continue_as_new_after_turns=2, stream_raw_events=False
+        )
+        reader = run.stream_events(poll_cooldown=_FAST)
+        first = await asyncio.wait_for(anext(reader), 60)
+        for call_id in ("s1", "s2"):
+            _gate(f"{run.run_id}:{call_id}").set()
+        with pytest.raises(MaxTurnsExceeded):
+            await run.result()
+        rest = await _read(reader)
+        progress = await agents.progress(run.run_id)
+
+    assert progress.continued_runs == 1
+    events = [first, *rest]
+    assert [_shape(e) for e in events] == [
+        ("agent_updated", "stepper"),
+        ("tool_called", "stepper"),
+        ("tool_output", "stepper"),
+        ("tool_called", "stepper"),
+        ("tool_output", "stepper"),
+    ]
+    assert [e.offset for e in events] == [0, 1, 2, 3, 4]
