@@ -71,3 +71,36 @@ async def test_a_payload_over_the_storage_limit_fails_without_retrying(temporal_
     assert isinstance(cause, ApplicationError)
     assert cause.type == "PayloadTooLarge"
     assert "exceeds the external storage limit" in cause.message
+
+
+async def test_a_large_image_input_reaches_the_model_and_stays_out_of_history(
+    temporal_env, tmp_path
+):
+    """A 3 MB image in the run's input: over the 2 MB payload limit, so the start input, the
+    model activity's input and the result go to external storage, and the model gets it whole."""
+    image_url = "data:image/png;base64," + "A" * (3 * 1024 * 1024)
+    question = {
+        "role": "user",
+        "content": [
+            {"type": "input_text", "text": "What is in this picture?"},
+            {"type": "input_image", "image_url": image_url, "detail": "auto"},
+        ],
+    }
+    model = ScriptedModel(["A lot of A."])
+    client = _client(temporal_env, tmp_path)
+    task_queue = f"tq-{uuid.uuid4()}"
+    registry = AgentRegistry([Agent(name="looker", model=model)])
+    async with build_worker(client, registry, task_queue=task_queue):
+        handle = await client.start_workflow(
+            AgentRunWorkflow.run,
+            RunInput(agent_name="looker", input=[question]),
+            id=f"image-{uuid.uuid4()}",
+            task_queue=task_queue,
+        )
+        result = await asyncio.wait_for(handle.result(), 60)
+    assert result.final_output == "A lot of A."
+    [request] = model.requests
+    assert request.input == [question]
+    assert result.input == [question]
+    history = await handle.fetch_history()
+    assert sum(e.ByteSize() for e in history.events) < 256 * 1024
