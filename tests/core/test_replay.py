@@ -24,9 +24,12 @@ from temporalio.workflow import NondeterminismError
 from activities.models.scripted import ScriptedModel
 from durable_agents import (
     Agent,
+    AgentHooks,
     AgentRegistry,
     GuardrailFunctionOutput,
+    RunHooks,
     RunResult,
+    SQLiteSession,
     function_tool,
     input_guardrail,
     output_guardrail,
@@ -68,6 +71,22 @@ orders = Agent(name="orders", tools=[lookup], output_guardrails=[short], model=m
 triage = Agent(name="triage", handoffs=[orders], input_guardrails=[polite], model=model)
 registry = AgentRegistry([triage])
 
+# The same run with every optional path on: run and agent hooks, a session, token streaming.
+streaming = ScriptedModel(_script, stream_chunk_size=8)
+hooked_orders = Agent(
+    name="orders",
+    tools=[lookup],
+    output_guardrails=[short],
+    hooks=AgentHooks(),
+    model=streaming,
+)
+hooked_triage = Agent(
+    name="triage", handoffs=[hooked_orders], input_guardrails=[polite], model=streaming
+)
+hooked_registry = AgentRegistry(
+    [hooked_triage], hooks=RunHooks(), session_factory=lambda session_id: SQLiteSession(session_id)
+)
+
 
 async def _record(h, name: str, signal: bool = False, last_run: bool = False, **kwargs) -> None:
     """Records a history once: existing files are what older workflow code wrote, and keeping
@@ -100,6 +119,10 @@ async def test_record_histories(harness_for):
         # Since the item store: each run stores its items as a segment before continuing,
         # and the last run reads them back for the result.
         await _record(h, "continue_as_new_segments", last_run=True, continue_as_new_after_turns=1)
+    async with harness_for(hooked_registry) as h:
+        await _record(
+            h, "hooks_session_raw_events", session_id="history-session", stream_raw_events=True
+        )
 
 
 def _histories() -> list[Path]:
