@@ -249,9 +249,11 @@ class AgentRunWorkflow:
         self._stream.detach_pollers()
         await workflow.wait_condition(workflow.all_handlers_finished)
         if workflow.patched(SEGMENTS_PATCH):
-            await self._store_segment()
-            # Raw model events (activities publish them) are live-only: they go too.
-            self._stream.truncate(_end_offset(self._stream.get_state()))
+            stream = self._stream.get_state()
+            await self._store_segment(stream)
+            # Raw model events (activities publish them) are live-only: they go too. Anything
+            # published after the snapshot stays.
+            self._stream.truncate(_end_offset(stream))
         s.continued_runs += 1
         next_input = inp.model_copy(
             update={"continued": s, "stream_state": self._stream.get_state()}
@@ -275,7 +277,7 @@ class AgentRunWorkflow:
                 items=False,
             )
 
-    async def _store_segment(self) -> None:
+    async def _store_segment(self, stream: WorkflowStreamState) -> None:
         s = self._state_()
         # Model-facing items the model side has not been sent stay here: the next model call
         # sends them as its delta.
@@ -287,17 +289,13 @@ class AgentRunWorkflow:
             request_usage_entries=s.usage.request_usage_entries,
             tool_input_guardrail_results=s.tool_input_guardrail_results,
             tool_output_guardrail_results=s.tool_output_guardrail_results,
-            events=self._events_with_offsets(),
+            events=self._events_with_offsets(stream),
         )
         first = s.turn - len(s.raw_responses) + 1
         store_input = StoreSegmentInput(
             run_id=self._run_id,
             segment=segment,
-            events_from=(
-                segment.events[0].offset
-                if segment.events
-                else _end_offset(self._stream.get_state())
-            ),
+            events_from=segment.events[0].offset if segment.events else _end_offset(stream),
         )
         if s.external_item_store is False:
             await self._check_inline_size(store_input, "what this run generated")
@@ -838,19 +836,17 @@ class AgentRunWorkflow:
     def _publish_agent_updated(self, agent_name: str) -> None:
         self._publish(AgentUpdatedStreamEvent(new_agent=AgentRef(name=agent_name)))
 
-    def _events_with_offsets(self) -> list[StreamEvent]:
+    def _events_with_offsets(self, stream: WorkflowStreamState) -> list[StreamEvent]:
         """This run's events, each with its offset in the stream. Model activities publish raw
         events into the same stream (by signal), so an event's offset is not its count: read
         them off the stream, whose log starts where this run started (or earlier, for a chain
         begun by older code)."""
-        state = self._stream.get_state()
         offsets = [
-            state.base_offset + i for i, item in enumerate(state.log) if item.topic == EVENTS_TOPIC
+            stream.base_offset + i
+            for i, item in enumerate(stream.log)
+            if item.topic == EVENTS_TOPIC
         ]
         offsets = offsets[max(0, len(offsets) - len(self._run_events)) :]
-        if len(offsets) != len(self._run_events):  # cannot happen; count, as before raw events
-            first = self._state_().events_published - len(self._run_events)
-            offsets = list(range(first, first + len(self._run_events)))
         return [
             event.model_copy(update={"offset": offset})
             for event, offset in zip(self._run_events, offsets, strict=True)
@@ -859,7 +855,6 @@ class AgentRunWorkflow:
     def _publish(self, event: StreamEvent) -> None:
         self._events.publish(event)
         self._run_events.append(event)
-        self._state_().events_published += 1
 
     def _state_(self) -> RunState:
         assert self._state is not None

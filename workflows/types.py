@@ -65,9 +65,6 @@ class RunState(BaseModel):
     """From the worker that resolved the run; None when unknown (resolved by older code)."""
     recent_items: list[RunItem] = Field(default_factory=list)
     """The last session items of earlier runs, for `progress` right after a continue-as-new."""
-    events_published: int = 0
-    """How many events the workflow published, across the chain. Raw model events, which
-    model activities publish into the same stream, are not counted: offsets are not counts."""
 
 
 class RunInput(BaseModel):
