@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -127,8 +128,15 @@ def _display_status(workflow_status: WorkflowExecutionStatus | None, run_status:
     return _CLOSED_STATUS.get(workflow_status, workflow_status.name.lower())
 
 
-def _is_not_found(error: RPCError) -> bool:
-    return error.status == RPCStatusCode.NOT_FOUND
+@contextmanager
+def _known_run(run_id: str) -> Iterator[None]:
+    """The server's NOT_FOUND for a run id, as the client's `RunNotFoundError`."""
+    try:
+        yield
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            raise RunNotFoundError(run_id) from error
+        raise
 
 
 _NEVER_STARTED = "closed before WorkflowTaskStarted"
@@ -255,14 +263,11 @@ class AgentClient:
         """Wait for the run to end. A run that finished or was cancelled after a turn returns its
         `RunResult`; a failed run raises the SDK's exception for it (`AgentsException`
         subclasses, `run_data` set when the run got that far); an unknown id `RunNotFoundError`."""
-        try:
-            return await self._handle(run_id).result()
-        except WorkflowFailureError as failure:
-            raise run_exception(failure) from failure
-        except RPCError as error:
-            if _is_not_found(error):
-                raise RunNotFoundError(run_id) from error
-            raise
+        with _known_run(run_id):
+            try:
+                return await self._handle(run_id).result()
+            except WorkflowFailureError as failure:
+                raise run_exception(failure) from failure
 
     async def run_streamed(
         self,
@@ -309,27 +314,26 @@ class AgentClient:
         expected = from_offset
         ended = False
         try:
-            async for item in items:
-                if item.offset > expected:
-                    async for stored in self._stored_events(run_id, expected, item.offset):
+            with _known_run(run_id):
+                async for item in items:
+                    if item.offset > expected:
+                        async for stored in self._stored_events(run_id, expected, item.offset):
+                            yield stored
+                    elif item.offset < expected:
+                        continue
+                    expected = item.offset + 1
+                    if item.topic == END_TOPIC:
+                        ended = True
+                        continue
+                    event = decode_stream_event(item.data.payload)
+                    event.offset = item.offset
+                    yield event
+                if not ended:
+                    # The run closed without its end marker (a hard cancel, a run of older code),
+                    # or it was read from past it: what is left may be stored.
+                    async for stored in self._stored_events(run_id, expected, None):
                         yield stored
-                elif item.offset < expected:
-                    continue
-                expected = item.offset + 1
-                if item.topic == END_TOPIC:
-                    ended = True
-                    continue
-                event = decode_stream_event(item.data.payload)
-                event.offset = item.offset
-                yield event
-            if not ended:
-                # The run closed without its end marker (a hard cancel, a run of older code),
-                # or it was read from past it: what is left may be stored.
-                async for stored in self._stored_events(run_id, expected, None):
-                    yield stored
         except RPCError as error:
-            if _is_not_found(error):
-                raise RunNotFoundError(run_id) from error
             if _NEVER_STARTED in error.message:
                 return  # closed before a worker ran it: it published nothing
             if error.status in (RPCStatusCode.FAILED_PRECONDITION, RPCStatusCode.DEADLINE_EXCEEDED):
@@ -363,12 +367,11 @@ class AgentClient:
     async def progress(self, run_id: str) -> RunProgress:
         """The in-flight run's `progress` query (needs a worker to answer)."""
         try:
-            return await self._handle(run_id).query(
-                PROGRESS_QUERY, result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
-            )
+            with _known_run(run_id):
+                return await self._handle(run_id).query(
+                    PROGRESS_QUERY, result_type=RunProgress, rpc_timeout=QUERY_TIMEOUT
+                )
         except RPCError as error:
-            if _is_not_found(error):
-                raise RunNotFoundError(run_id) from error
             if error.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
                 raise ProgressUnavailableError(
                     f"no worker answered the progress query of {run_id!r} within "
@@ -380,12 +383,8 @@ class AgentClient:
         """Where the run is: the server's view, plus its progress (queried while it runs, read
         from its result once it has ended)."""
         handle = self._handle(run_id)
-        try:
+        with _known_run(run_id):
             description = await handle.describe()
-        except RPCError as error:
-            if _is_not_found(error):
-                raise RunNotFoundError(run_id) from error
-            raise
         attributes = description.typed_search_attributes
         info = RunStatusInfo(
             run_id=run_id,
@@ -428,21 +427,13 @@ class AgentClient:
 
     async def cancel_after_turn(self, run_id: str) -> None:
         """Ask the run to finish its current turn and end with status "cancelled"."""
-        try:
+        with _known_run(run_id):
             await self._handle(run_id).signal(CANCEL_AFTER_TURN_SIGNAL)
-        except RPCError as error:
-            if _is_not_found(error):
-                raise RunNotFoundError(run_id) from error
-            raise
 
     async def cancel(self, run_id: str) -> None:
         """Hard cancel through Temporal: in-flight activities are cancelled, no result is kept."""
-        try:
+        with _known_run(run_id):
             await self._handle(run_id).cancel()
-        except RPCError as error:
-            if _is_not_found(error):
-                raise RunNotFoundError(run_id) from error
-            raise
 
     async def list(
         self,
