@@ -343,10 +343,11 @@ class AgentActivities:
         conversation: list[TResponseInputItem],
         instructions: str | None,
     ) -> ModelInputData:
-        data = ModelInputData(input=list(conversation), instructions=instructions)
         input_filter = self.registry.call_model_input_filter
         if input_filter is None:
-            return data
+            return ModelInputData(input=conversation, instructions=instructions)
+        # The filter gets its own list: what it does to it must not reach the run's conversation.
+        data = ModelInputData(input=list(conversation), instructions=instructions)
         try:
             filtered = await maybe_await(input_filter(CallModelData(data, agent, ctx.context)))
         except Exception as e:
