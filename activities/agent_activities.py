@@ -14,6 +14,7 @@ from temporalio import activity
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.exceptions import ApplicationError
 
+from connection.item_store import ItemStore
 from durable_agents.agent import Agent, FunctionToolResult, ToolsToFinalOutputResult
 from durable_agents.exceptions import AgentsException, UserError
 from durable_agents.guardrail import (
@@ -40,33 +41,32 @@ from durable_agents.models import (
 )
 from durable_agents.registry import AgentRegistry
 from durable_agents.run_context import AgentHookContext, RunContextWrapper, ToolContext
-from durable_agents.stream_events import RAW_EVENTS_TOPIC, RawResponsesStreamEvent
+from durable_agents.stream_events import RawResponsesStreamEvent
 from durable_agents.usage import Usage
-
-from .conversation_cache import ConversationCache
-from .errors import agents_error, checked_call, maybe_await, raise_user_code_error
-from .heartbeat import heartbeating
-from .item_store import ItemStore
-from .types import (
-    CONVERSATION_QUERY,
+from protocol import names
+from protocol.callbacks import (
     AgentEndInput,
-    CallScope,
-    ConversationRef,
-    ConversationSnapshot,
-    GuardrailCheckInput,
-    GuardrailCheckOutput,
     HandoffCallInput,
     HandoffCallOutput,
-    ModelTurnInput,
-    ModelTurnOutput,
     ResolveRunInput,
     ResolveRunOutput,
+)
+from protocol.conversation import ConversationRef, ConversationSnapshot
+from protocol.guardrails import GuardrailCheckInput, GuardrailCheckOutput
+from protocol.model_turn import ModelTurnInput, ModelTurnOutput
+from protocol.names import CONVERSATION_QUERY, RAW_EVENTS_TOPIC
+from protocol.scope import CallScope
+from protocol.tools import (
     ToolCallInput,
     ToolCallOutput,
     ToolsToFinalOutputInput,
     ToolsToFinalOutputOutput,
     ToolTripwire,
 )
+
+from .conversation_cache import ConversationCache
+from .errors import agents_error, checked_call, maybe_await, raise_user_code_error
+from .heartbeat import heartbeating
 
 log = structlog.get_logger("durable_agents.activities")
 T = TypeVar("T")
@@ -191,7 +191,7 @@ class AgentActivities:
 
     # --- activities -------------------------------------------------------------------------
 
-    @activity.defn(name="agents.resolve_run")
+    @activity.defn(name=names.RESOLVE_RUN)
     async def resolve_run(self, inp: ResolveRunInput) -> ResolveRunOutput:
         try:
             specs = self.registry.run_specs(
@@ -201,7 +201,7 @@ class AgentActivities:
             raise agents_error(e) from e
         return ResolveRunOutput(specs=specs, external_item_store=self.item_store.driver is not None)
 
-    @activity.defn(name="agents.model_turn")
+    @activity.defn(name=names.MODEL_TURN)
     @heartbeating
     async def model_turn(self, inp: ModelTurnInput) -> ModelTurnOutput:
         scope = inp.scope
@@ -385,7 +385,7 @@ class AgentActivities:
             prefix = items[: ref.base_length]
         return prefix + ref.delta
 
-    @activity.defn(name="agents.call_tool")
+    @activity.defn(name=names.CALL_TOOL)
     @heartbeating
     async def call_tool(self, inp: ToolCallInput) -> ToolCallOutput:
         scope = inp.scope
@@ -468,7 +468,7 @@ class AgentActivities:
             guardrail_name=guardrail.get_name(), tool_name=tool_name, output=output
         )
 
-    @activity.defn(name="agents.check_guardrail")
+    @activity.defn(name=names.CHECK_GUARDRAIL)
     @heartbeating
     async def check_guardrail(self, inp: GuardrailCheckInput) -> GuardrailCheckOutput:
         scope = inp.scope
@@ -498,7 +498,7 @@ class AgentActivities:
             )
         )
 
-    @activity.defn(name="agents.agent_end")
+    @activity.defn(name=names.AGENT_END)
     @heartbeating
     async def agent_end(self, inp: AgentEndInput) -> None:
         """The end hooks of the agent that produced the final output."""
@@ -519,7 +519,7 @@ class AgentActivities:
             return value
         return TypeAdapter(agent.output_type).validate_python(value)
 
-    @activity.defn(name="agents.invoke_handoff")
+    @activity.defn(name=names.INVOKE_HANDOFF)
     @heartbeating
     async def invoke_handoff(self, inp: HandoffCallInput) -> HandoffCallOutput:
         scope = inp.scope
@@ -576,7 +576,7 @@ class AgentActivities:
             input_items=list(filtered.input_items) if filtered.input_items is not None else None,
         )
 
-    @activity.defn(name="agents.tools_to_final_output")
+    @activity.defn(name=names.TOOLS_TO_FINAL_OUTPUT)
     @heartbeating
     async def tools_to_final_output(self, inp: ToolsToFinalOutputInput) -> ToolsToFinalOutputOutput:
         agent = self._agent(inp.scope.agent_name)

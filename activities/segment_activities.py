@@ -9,11 +9,10 @@ from typing import Any
 from temporalio import activity
 from temporalio.converter import StorageDriverWorkflowInfo
 
+from connection.item_store import ItemStore
 from durable_agents.handoff_history import nest_handoff_history
-
-from .heartbeat import heartbeating
-from .item_store import ItemStore
-from .types import (
+from protocol import names
+from protocol.segments import (
     LoadSegmentsInput,
     NestHistoryInput,
     NestHistoryOutput,
@@ -21,6 +20,8 @@ from .types import (
     SegmentRef,
     StoreSegmentInput,
 )
+
+from .heartbeat import heartbeating
 
 
 class SegmentActivities:
@@ -30,7 +31,7 @@ class SegmentActivities:
     def all(self) -> list[Callable[..., Any]]:
         return [self.store_segment, self.load_segments, self.nest_history]
 
-    @activity.defn(name="agents.store_segment")
+    @activity.defn(name=names.STORE_SEGMENT)
     @heartbeating
     async def store_segment(self, inp: StoreSegmentInput) -> SegmentRef:
         info = activity.info()
@@ -42,7 +43,7 @@ class SegmentActivities:
         )
         return await self.store.put(inp.segment, target, inp.events_from)
 
-    @activity.defn(name="agents.load_segments")
+    @activity.defn(name=names.LOAD_SEGMENTS)
     @heartbeating
     async def load_segments(self, inp: LoadSegmentsInput) -> RunSegment:
         """The segments joined into one, for the run's result (or a handoff's rewrite)."""
@@ -54,7 +55,7 @@ class SegmentActivities:
                 joined.extend(segment)
         return joined
 
-    @activity.defn(name="agents.nest_history")
+    @activity.defn(name=names.NEST_HISTORY)
     @heartbeating
     async def nest_history(self, inp: NestHistoryInput) -> NestHistoryOutput:
         generated = [

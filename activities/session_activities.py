@@ -15,10 +15,11 @@ from durable_agents.items import ItemHelpers
 from durable_agents.memory import SESSION_LIST_INPUT_MESSAGE, Session
 from durable_agents.models import TResponseInputItem
 from durable_agents.registry import AgentRegistry
+from protocol import names
+from protocol.sessions import SessionAddInput, SessionPrepareInput, SessionPrepareOutput
 
 from .errors import agents_error, checked_call
 from .heartbeat import heartbeating
-from .types import SessionAddInput, SessionPrepareInput, SessionPrepareOutput
 
 log = structlog.get_logger("durable_agents.activities")
 
@@ -33,7 +34,7 @@ class SessionActivities:
     # A session's own errors (storage down, locked) are retried like any activity failure; the
     # session input callback is user code, and its errors end the run.
 
-    @activity.defn(name="agents.session_prepare")
+    @activity.defn(name=names.SESSION_PREPARE)
     @heartbeating
     async def session_prepare(self, inp: SessionPrepareInput) -> SessionPrepareOutput:
         """The history plus the new input, as the reference prepares a run's input; the new
@@ -67,7 +68,7 @@ class SessionActivities:
         )
         return [dict(item) for item in combined]
 
-    @activity.defn(name="agents.session_add")
+    @activity.defn(name=names.SESSION_ADD)
     @heartbeating
     async def session_add(self, inp: SessionAddInput) -> bool:
         """Appends one turn's items; returns False when a retry found them already saved."""

@@ -1,5 +1,7 @@
 """The Python client of durable agent runs, and (`python -m client`) its command line."""
 
+from connection.options import ConnectionOptions
+
 from .agent_client import (
     AgentClient,
     ProgressUnavailableError,
@@ -8,7 +10,6 @@ from .agent_client import (
     RunSummary,
     StreamUnavailableError,
 )
-from .connection import ConnectionOptions
 from .streaming import RunResultStreaming
 
 __all__ = [

@@ -27,30 +27,27 @@ from temporalio.common import RawValue, SearchAttributePair, TypedSearchAttribut
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.item_store import ItemStore
-from activities.types import SegmentRef
+from connection.item_store import ItemStore
+from connection.options import ConnectionOptions
 from durable_agents.exceptions import AgentsException
 from durable_agents.models import TResponseInputItem
 from durable_agents.result import RunResult
 from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
-from durable_agents.stream_events import (
+from durable_agents.stream_events import STREAM_EVENT_ADAPTER, StreamEvent
+from protocol.names import (
+    AGENT_NAME,
+    CANCEL_AFTER_TURN_SIGNAL,
     END_TOPIC,
     EVENTS_TOPIC,
-    RAW_EVENTS_TOPIC,
-    STREAM_EVENT_ADAPTER,
-    StreamEvent,
-)
-from workflows.search_attributes import AGENT_NAME, RUN_STATUS
-from workflows.types import (
-    CANCEL_AFTER_TURN_SIGNAL,
     PROGRESS_QUERY,
+    RAW_EVENTS_TOPIC,
+    RUN_STATUS,
     STORED_EVENTS_QUERY,
     WORKFLOW_NAME,
-    RunInput,
-    RunProgress,
 )
+from protocol.run import RunInput, RunProgress
+from protocol.segments import SegmentRef
 
-from .connection import ConnectionOptions
 from .failures import run_exception
 from .links import run_ui_url, ui_base_url
 from .streaming import RunResultStreaming

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from connection.options import ConnectionOptions
 from durable_agents.exceptions import (
     AgentsException,
     InputGuardrailTripwireTriggered,
@@ -45,7 +46,6 @@ from .agent_client import (
     RunSummary,
     StreamUnavailableError,
 )
-from .connection import ConnectionOptions
 
 
 class ExitCode(IntEnum):

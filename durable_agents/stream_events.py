@@ -34,15 +34,6 @@ EVENT_NAMES: dict[RunItemType, RunItemStreamEventName] = {
     "reasoning_item": "reasoning_item_created",
 }
 
-EVENTS_TOPIC = "events"
-"""The workflow stream topic of the events the workflow publishes (run items, agent updates)."""
-
-RAW_EVENTS_TOPIC = "raw"
-END_TOPIC = "end"
-"""The run's last stream item, its status: a reader that sees it has seen the whole stream (and
-knows any gap before it is events the stream dropped, to read from the item store)."""
-"""The topic of `raw_response_event`s, which model activities publish into the same stream."""
-
 
 class RunItemStreamEvent(BaseModel):
     name: RunItemStreamEventName

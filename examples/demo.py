@@ -23,6 +23,7 @@ from temporalio.client import Client
 
 from client import AgentClient
 from client.process_exit import exit_process
+from connection.converter import data_converter
 from durable_agents import (
     AgentsException,
     AgentUpdatedStreamEvent,
@@ -31,8 +32,7 @@ from durable_agents import (
     StreamEvent,
 )
 from durable_agents.items import ItemHelpers
-from workflows.converter import data_converter
-from workflows.search_attributes import SEARCH_ATTRIBUTE_KEYS
+from protocol.names import SEARCH_ATTRIBUTE_KEYS
 
 REPO = Path(__file__).resolve().parent.parent
 LOG_DIR = REPO / ".temporal"

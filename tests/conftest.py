@@ -13,7 +13,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from workflows.search_attributes import SEARCH_ATTRIBUTE_KEYS
+from protocol.names import SEARCH_ATTRIBUTE_KEYS
 
 
 def temporal_cli_path() -> str:

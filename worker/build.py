@@ -10,9 +10,9 @@ from temporalio.worker import Worker
 
 from activities.agent_activities import AgentActivities
 from activities.conversation_cache import ConversationCache
-from activities.item_store import ItemStore
 from activities.segment_activities import SegmentActivities
 from activities.session_activities import SessionActivities
+from connection.item_store import ItemStore
 from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
 from workflows.agent_run import AgentRunWorkflow

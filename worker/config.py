@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from client.connection import ConnectionOptions
+from connection.options import ConnectionOptions
 
 from .build import DEFAULT_TASK_QUEUE
 

@@ -18,7 +18,7 @@ from temporalio.service import RPCError
 
 from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
-from workflows.search_attributes import SEARCH_ATTRIBUTE_KEYS
+from protocol.names import SEARCH_ATTRIBUTE_KEYS
 
 from .build import build_worker
 from .config import WorkerConfig

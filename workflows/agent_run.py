@@ -18,35 +18,6 @@ from temporalio.exceptions import ActivityError, ApplicationError, CancelledErro
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from activities.types import (
-        CONVERSATION_QUERY,
-        AgentEndInput,
-        CallScope,
-        ConversationRef,
-        ConversationSnapshot,
-        GuardrailCheckInput,
-        GuardrailCheckOutput,
-        HandoffCallInput,
-        HandoffCallOutput,
-        LoadSegmentsInput,
-        ModelTurnInput,
-        ModelTurnOutput,
-        NestHistoryInput,
-        NestHistoryOutput,
-        ResolveRunInput,
-        ResolveRunOutput,
-        RunSegment,
-        SegmentRef,
-        SessionAddInput,
-        SessionPrepareInput,
-        SessionPrepareOutput,
-        StoreSegmentInput,
-        ToolCallInput,
-        ToolCallOutput,
-        ToolResultData,
-        ToolsToFinalOutputInput,
-        ToolsToFinalOutputOutput,
-    )
     from durable_agents.guardrail import InputGuardrailResult, OutputGuardrailResult
     from durable_agents.handoff_history import nest_handoff_history
     from durable_agents.items import ItemHelpers, RunItem, output_item_type
@@ -54,27 +25,53 @@ with workflow.unsafe.imports_passed_through():
     from durable_agents.result import RunResult, RunStatus
     from durable_agents.spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs
     from durable_agents.stream_events import (
-        END_TOPIC,
-        EVENTS_TOPIC,
         AgentRef,
         AgentUpdatedStreamEvent,
         RunItemStreamEvent,
         StreamEvent,
     )
     from durable_agents.usage import Usage
+    from protocol.callbacks import (
+        AgentEndInput,
+        HandoffCallInput,
+        HandoffCallOutput,
+        ResolveRunInput,
+        ResolveRunOutput,
+    )
+    from protocol.conversation import ConversationRef, ConversationSnapshot
+    from protocol.guardrails import GuardrailCheckInput, GuardrailCheckOutput
+    from protocol.model_turn import ModelTurnInput, ModelTurnOutput
+    from protocol.names import (
+        CANCEL_AFTER_TURN_SIGNAL,
+        CONVERSATION_QUERY,
+        END_TOPIC,
+        EVENTS_TOPIC,
+        PROGRESS_QUERY,
+        RUN_STATUS,
+        STORED_EVENTS_QUERY,
+        WORKFLOW_NAME,
+    )
+    from protocol.run import RunInput, RunProgress, RunState
+    from protocol.scope import CallScope
+    from protocol.segments import (
+        LoadSegmentsInput,
+        NestHistoryInput,
+        NestHistoryOutput,
+        RunSegment,
+        SegmentRef,
+        StoreSegmentInput,
+    )
+    from protocol.sessions import SessionAddInput, SessionPrepareInput, SessionPrepareOutput
+    from protocol.tools import (
+        ToolCallInput,
+        ToolCallOutput,
+        ToolResultData,
+        ToolsToFinalOutputInput,
+        ToolsToFinalOutputOutput,
+    )
 
     from . import activity_options
     from .conversation import ModelConversation
-    from .search_attributes import RUN_STATUS
-    from .types import (
-        CANCEL_AFTER_TURN_SIGNAL,
-        PROGRESS_QUERY,
-        STORED_EVENTS_QUERY,
-        WORKFLOW_NAME,
-        RunInput,
-        RunProgress,
-        RunState,
-    )
 
 MULTIPLE_HANDOFFS_MESSAGE = "Multiple handoffs detected, ignoring this one."
 SEGMENTS_PATCH = "run-item-segments"

@@ -7,9 +7,10 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.types import ConversationSnapshot, SegmentRef
     from durable_agents.items import ItemHelpers, RunItem
     from durable_agents.models import TResponseInputItem
+    from protocol.conversation import ConversationSnapshot
+    from protocol.segments import SegmentRef
 
 
 class ModelConversation:

@@ -23,9 +23,9 @@ from benchmarks.common import (
 )
 from benchmarks.temporal_system import TemporalSystem, run_system
 from client import AgentClient
+from connection.converter import data_converter
 from durable_agents import Agent, AgentRegistry, function_tool
 from worker.build import build_worker
-from workflows.converter import data_converter
 
 SHUTDOWN_GRACE = timedelta(seconds=30)
 

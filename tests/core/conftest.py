@@ -13,9 +13,9 @@ from temporalio.exceptions import ApplicationError
 
 from durable_agents import AgentRegistry, RunResult
 from durable_agents.models import ModelProvider
+from protocol.run import RunInput
 from worker.build import build_worker
 from workflows.agent_run import AgentRunWorkflow
-from workflows.types import RunInput
 
 
 class Harness:

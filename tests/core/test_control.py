@@ -11,7 +11,7 @@ from temporalio.exceptions import CancelledError
 from activities.models.scripted import ScriptedModel
 from durable_agents import Agent, AgentRegistry, function_tool
 from durable_agents.items import function_call
-from workflows.types import RunProgress
+from protocol.run import RunProgress
 
 started = asyncio.Event()
 release = asyncio.Event()

@@ -10,12 +10,12 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 
 from activities.models.scripted import ScriptedModel
+from connection.converter import data_converter
 from durable_agents import Agent, AgentRegistry, function_tool
 from durable_agents.items import function_call
+from protocol.run import RunInput
 from worker.build import build_worker
 from workflows.agent_run import AgentRunWorkflow
-from workflows.converter import data_converter
-from workflows.types import RunInput
 
 FIVE_MB = 5 * 1024 * 1024
 

@@ -16,8 +16,10 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 
 from activities.conversation_cache import ConversationCache
-from activities.item_store import ItemStore
 from activities.models.scripted import ScriptedModel
+from connection.converter import data_converter
+from connection.item_store import ItemStore
+from connection.payload_storage import FileStorageDriver
 from durable_agents import (
     Agent,
     AgentRegistry,
@@ -27,13 +29,11 @@ from durable_agents import (
     handoff,
 )
 from durable_agents.items import function_call
+from protocol.run import RunInput
 from tests.core.test_conversation_by_reference import _expected_conversation, step
 from tests.durability.long_run import chain
 from worker.build import build_worker
 from workflows.agent_run import AgentRunWorkflow
-from workflows.converter import data_converter
-from workflows.payload_storage import FileStorageDriver
-from workflows.types import RunInput
 
 TURNS = 40
 BUDGET = 7

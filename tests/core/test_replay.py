@@ -35,8 +35,8 @@ from durable_agents import (
     output_guardrail,
 )
 from durable_agents.items import function_call
+from protocol.run import RunInput
 from workflows.agent_run import AgentRunWorkflow
-from workflows.types import RunInput
 
 HISTORIES = Path(__file__).parent.parent / "histories"
 

@@ -31,8 +31,8 @@ from durable_agents import (
 )
 from durable_agents.items import assistant_message, function_call
 from durable_agents.models import TResponseInputItem
+from protocol.run import RunInput
 from workflows.agent_run import AgentRunWorkflow
-from workflows.types import RunInput
 
 
 def user(text: str) -> dict[str, Any]:

@@ -22,11 +22,11 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from protocol.names import SEARCH_ATTRIBUTE_KEYS
 from tests.conftest import temporal_cli_path
 from tests.durability import agents
 from tests.durability.long_run import LongRun, long_run_in_background
 from tests.integration.conftest import WorkerProcess
-from workflows.search_attributes import SEARCH_ATTRIBUTE_KEYS
 
 REPO = Path(__file__).resolve().parents[2]
 REGISTRY = "tests.durability.agents:registry"

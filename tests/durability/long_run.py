@@ -22,12 +22,12 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from client import AgentClient
+from connection.converter import data_converter
 from durable_agents import RunResult
+from protocol.names import AGENT_NAME, RUN_STATUS, WORKFLOW_NAME
+from protocol.run import RunInput, RunProgress
 from tests.durability import agents
 from worker.build import build_worker
-from workflows.converter import data_converter
-from workflows.search_attributes import AGENT_NAME, RUN_STATUS
-from workflows.types import WORKFLOW_NAME, RunInput, RunProgress
 
 TOOL_TURNS = 2000
 LONG_TIMEOUT = 600

@@ -11,9 +11,9 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from client import AgentClient
+from connection.converter import data_converter
 from durable_agents import AgentUpdatedStreamEvent, RunItemStreamEvent, StreamEvent
 from tests.durability.conftest import RUN_TIMEOUT, Scenario, wait_until
-from workflows.converter import data_converter
 
 STEPS = 6
 

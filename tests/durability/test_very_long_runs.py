@@ -14,6 +14,7 @@ import pytest
 
 from client import AgentClient
 from durable_agents import RunResult
+from protocol.run import RunProgress
 from tests.durability.long_run import (
     LONG_TIMEOUT,
     TOOL_TURNS,
@@ -23,7 +24,6 @@ from tests.durability.long_run import (
     chain,
     start_counter,
 )
-from workflows.types import RunProgress
 
 pytestmark = pytest.mark.slow
 

@@ -22,8 +22,8 @@ from client.cli import (
     exit_code_for,
     main,
 )
-from client.connection import ConnectionOptions
 from client.links import run_ui_url, ui_base_url
+from connection.options import ConnectionOptions
 from durable_agents import (
     InputGuardrailTripwireTriggered,
     MaxTurnsExceeded,
@@ -40,7 +40,7 @@ from durable_agents.stream_events import (
     RunItemStreamEvent,
     StreamEvent,
 )
-from workflows.types import RunProgress
+from protocol.run import RunProgress
 
 
 def test_connection_defaults_env_and_flags() -> None:

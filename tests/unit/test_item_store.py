@@ -7,10 +7,10 @@ import pytest
 from temporalio.converter import StorageDriverWorkflowInfo
 from temporalio.exceptions import ApplicationError
 
-from activities.item_store import ItemStore
-from activities.types import RunSegment
+from connection.item_store import ItemStore
+from connection.payload_storage import FileStorageDriver
 from durable_agents.items import RunItem
-from workflows.payload_storage import FileStorageDriver
+from protocol.segments import RunSegment
 
 TARGET = StorageDriverWorkflowInfo(namespace="default", id="run-1", type="AgentRunWorkflow")
 

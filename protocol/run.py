@@ -1,4 +1,4 @@
-"""Inputs and outputs of `AgentRunWorkflow`: the contract between clients and workers."""
+"""The workflow's own input, state and progress: the contract between clients and workers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from temporalio.contrib.workflow_streams import WorkflowStreamState
 
-from activities.types import SegmentRef
 from durable_agents.guardrail import (
     InputGuardrailResult,
     OutputGuardrailResult,
@@ -20,12 +19,7 @@ from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
 from durable_agents.spec import RunSpecs
 from durable_agents.usage import Usage
 
-WORKFLOW_NAME = "AgentRunWorkflow"
-CANCEL_AFTER_TURN_SIGNAL = "cancel_after_turn"
-PROGRESS_QUERY = "progress"
-STORED_EVENTS_QUERY = "stored_events"
-"""The segments holding stream events the run's stream no longer keeps (earlier runs of the
-chain), for readers that ask for them."""
+from .segments import SegmentRef
 
 
 class RunState(BaseModel):

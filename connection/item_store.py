@@ -22,7 +22,7 @@ from temporalio.converter import (
 )
 from temporalio.exceptions import ApplicationError
 
-from .types import RunSegment, SegmentRef
+from protocol.segments import RunSegment, SegmentRef
 
 _ENCODING = b"json/plain"
 

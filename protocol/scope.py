@@ -1,0 +1,19 @@
+"""Who is calling: every activity that runs user code gets this, to find the definition and
+bind its log context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from durable_agents.usage import Usage
+
+
+class CallScope(BaseModel):
+    run_id: str
+    agent_name: str
+    turn: int
+    context: Any = None
+    usage: Usage | None = None
+    """The run's usage so far, sent only when lifecycle hooks may read it."""
