@@ -46,13 +46,10 @@ class SegmentActivities:
     @activity.defn(name=names.LOAD_SEGMENTS)
     @heartbeating
     async def load_segments(self, inp: LoadSegmentsInput) -> RunSegment:
-        """The segments joined into one, for the run's result (or a handoff's rewrite)."""
+        """The segments joined into one, for the run's result."""
         joined = RunSegment()
         for segment in await self.store.load(inp.segments):
-            if inp.generated_only:
-                joined.generated_items.extend(segment.generated_items)
-            else:
-                joined.extend(segment)
+            joined.extend(segment)
         return joined
 
     @activity.defn(name=names.NEST_HISTORY)

@@ -55,7 +55,7 @@ class SessionActivities:
         self._bind_run(inp.run_id).debug(
             "session prepared", session_id=inp.session_id, history_items=len(history)
         )
-        return SessionPrepareOutput(input=combined, history_items=len(history))
+        return SessionPrepareOutput(input=combined)
 
     async def _combine_with_history(
         self, history: list[TResponseInputItem], new_input: list[TResponseInputItem]
