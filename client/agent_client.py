@@ -37,6 +37,7 @@ from durable_agents.stream_events import STREAM_EVENT_ADAPTER, StreamEvent
 from protocol.names import (
     AGENT_NAME,
     CANCEL_AFTER_TURN_SIGNAL,
+    DEFAULT_TASK_QUEUE,
     END_TOPIC,
     EVENTS_TOPIC,
     PROGRESS_QUERY,
@@ -52,7 +53,6 @@ from .failures import run_exception
 from .links import run_ui_url, ui_base_url
 from .streaming import RunResultStreaming
 
-DEFAULT_TASK_QUEUE = "agents"
 QUERY_TIMEOUT = timedelta(seconds=5)
 """A query needs a live worker; without one it would hang, so it gives up after this long."""
 STORED_EVENTS_TIMEOUT = timedelta(seconds=60)

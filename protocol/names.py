@@ -7,6 +7,8 @@ from __future__ import annotations
 from temporalio.common import SearchAttributeKey
 
 WORKFLOW_NAME = "AgentRunWorkflow"
+DEFAULT_TASK_QUEUE = "agents"
+"""The task queue workers poll and clients start runs on when `TEMPORAL_TASK_QUEUE` is unset."""
 
 CANCEL_AFTER_TURN_SIGNAL = "cancel_after_turn"
 PROGRESS_QUERY = "progress"

@@ -15,9 +15,8 @@ from activities.session_activities import SessionActivities
 from connection.item_store import ItemStore
 from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
+from protocol.names import DEFAULT_TASK_QUEUE
 from workflows.agent_run import AgentRunWorkflow
-
-DEFAULT_TASK_QUEUE = "agents"
 
 
 def build_worker(

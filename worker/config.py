@@ -14,8 +14,7 @@ from datetime import timedelta
 from typing import Literal
 
 from connection.options import ConnectionOptions
-
-from .build import DEFAULT_TASK_QUEUE
+from protocol.names import DEFAULT_TASK_QUEUE
 
 LogFormat = Literal["auto", "json", "pretty"]
 DEFAULT_SHUTDOWN_GRACE_SECONDS = 20.0
