@@ -1,7 +1,7 @@
 """`AgentClient`: start agent runs by agent name, follow them, cancel them, list them.
 
 A run is a Temporal workflow whose id is the run id, so everything here is a thin, typed layer over
-a workflow handle: the workflow type and its signal and query names come from `workflows.types`,
+a workflow handle: the workflow type and its signal and query names come from `protocol.names`,
 and failures come back as the OpenAI Agents SDK's exceptions (see `client.failures`).
 """
 

@@ -152,11 +152,12 @@ class ReorderedWorkflow(AgentRunWorkflow):
     async def run(self, inp: RunInput | Any) -> RunResult:
         return await super().run(inp)
 
-    async def _call_model(self, agent):
-        await workflow.execute_activity(
-            "agents.resolve_run", agent.name, start_to_close_timeout=timedelta(seconds=5)
-        )
-        return await super()._call_model(agent)
+    async def _turn(self, agent):
+        if self.state.turn > 1:
+            await workflow.execute_activity(
+                "agents.resolve_run", agent.name, start_to_close_timeout=timedelta(seconds=5)
+            )
+        return await super()._turn(agent)
 
 
 async def test_a_non_deterministic_change_is_caught_by_the_recorded_histories():

@@ -33,7 +33,7 @@ from durable_agents.stream_events import (
     RunItemStreamEvent,
     StreamEvent,
 )
-from workflows.agent_run import MULTIPLE_HANDOFFS_MESSAGE
+from workflows.handoff_plan import MULTIPLE_HANDOFFS_MESSAGE
 
 _FAST = timedelta(milliseconds=10)
 """Readers poll often, so the tests are quick; correctness does not depend on it."""
