@@ -18,16 +18,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from durable_agents.guardrail import InputGuardrailResult, OutputGuardrailResult
     from durable_agents.handoff_history import nest_handoff_history
     from durable_agents.items import RunItem
     from durable_agents.models import TResponseInputItem
     from durable_agents.result import RunResult, RunStatus
-    from durable_agents.spec import AgentSpec, GuardrailSpec, HandoffSpec, RunSpecs
+    from durable_agents.spec import AgentSpec, HandoffSpec, RunSpecs
     from durable_agents.usage import Usage
     from protocol.callbacks import AgentEndInput, HandoffCallInput, ResolveRunInput
     from protocol.conversation import ConversationRef, ConversationSnapshot
-    from protocol.guardrails import GuardrailCheckInput
     from protocol.model_turn import ModelTurnInput, ModelTurnOutput
     from protocol.names import (
         CANCEL_AFTER_TURN_SIGNAL,
@@ -39,26 +37,21 @@ with workflow.unsafe.imports_passed_through():
     )
     from protocol.run import RunInput, RunProgress, RunState
     from protocol.scope import CallScope
-    from protocol.segments import NestHistoryInput, RunSegment, SegmentRef, StoreSegmentInput
-    from protocol.tools import ToolCallInput, ToolResultData, ToolsToFinalOutputInput
+    from protocol.segments import NestHistoryInput, RunSegment, SegmentRef
 
-    from . import outcome, segments, sessions, stubs
+    from . import continuation, guardrail_steps, outcome, segments, sessions, stubs, tool_steps
     from .conversation import ModelConversation
     from .handoff_plan import plan_handoff
     from .outcome import Outcome
-    from .run_stream import RunStream, end_offset
+    from .run_stream import RunStream
     from .tool_use import (
         FinalOutput,
         ToolResults,
         builtin_decision,
-        custom_decision,
         needs_custom_decision,
         tool_output_item,
     )
     from .turn_plan import next_previous_response_id, plan_turn
-
-SEGMENTS_PATCH = "run-item-segments"
-"""Runs that continue as new store what they generated as segments instead of carrying it."""
 
 
 def _run_input(inp: RunInput | Any) -> RunInput:
@@ -183,8 +176,10 @@ class AgentRunWorkflow:
         while True:
             if self._cancel_requested:
                 return outcome.cancelled()
-            if turns_this_run and self._should_continue_as_new(inp, turns_this_run):
-                return await self._continue_as_new(inp, s)
+            if continuation.should_continue_as_new(inp, turns_this_run):
+                return await continuation.continue_as_new(
+                    inp, s, self._stream, self._conversation, self._run_id, self._cancel_requested
+                )
             s.turn += 1
             turns_this_run += 1
             self._turn_items_from = len(s.session_items)
@@ -221,58 +216,6 @@ class AgentRunWorkflow:
         details = [result] if ended.guardrail_result is None else [result, ended.guardrail_result]
         raise ApplicationError(ended.message, *details, type=ended.error_type, non_retryable=True)
 
-    @staticmethod
-    def _should_continue_as_new(inp: RunInput, turns_this_run: int) -> bool:
-        budget = inp.continue_as_new_after_turns
-        return (budget is not None and turns_this_run >= budget) or (
-            workflow.info().is_continue_as_new_suggested()
-        )
-
-    async def _continue_as_new(self, inp: RunInput, s: RunState) -> Outcome:
-        """Hands the run to a fresh history: what this run generated goes to the item store
-        once, and the next run carries references, so the hand-over does not grow with the run.
-        The event stream goes along without the events: they are in the segment, for readers
-        that fall behind. Returns only when the hand-over cannot be made."""
-        await self._stream.drain()
-        if workflow.patched(SEGMENTS_PATCH):
-            snapshot = self._stream.stream.get_state()
-            too_large = await self._store_segment(s, snapshot)
-            if too_large is not None:
-                return too_large
-            # Raw model events (activities publish them) are live-only: they go too. Anything
-            # published after the snapshot stays.
-            self._stream.stream.truncate(end_offset(snapshot))
-        s.continued_runs += 1
-        s.cancel_requested = self._cancel_requested
-        next_input = inp.model_copy(
-            update={"continued": s, "stream_state": self._stream.stream.get_state()}
-        )
-        if any(ref.inline is not None for ref in s.segments):
-            size = segments.payload_size(next_input)
-            if size > segments.INLINE_STATE_LIMIT:
-                return outcome.state_too_large("the run state to carry into the next run", size)
-        workflow.continue_as_new(next_input)
-
-    async def _store_segment(self, s: RunState, snapshot: Any) -> Outcome | None:
-        sent = self._conversation.sealable(s.sent_length)
-        segment = segments.sealed_segment(s, sent, self._stream.events_with_offsets(snapshot))
-        store_input = StoreSegmentInput(
-            run_id=self._run_id,
-            segment=segment,
-            events_from=segment.events[0].offset if segment.events else end_offset(snapshot),
-        )
-        if s.external_item_store is False:
-            size = segments.payload_size(store_input)
-            if size > segments.INLINE_STATE_LIMIT:
-                return outcome.state_too_large("what this run generated", size)
-        first = s.turn - len(s.raw_responses) + 1
-        ref = await stubs.store_segment(
-            store_input, f"store: turns {first}-{s.turn}, {len(s.session_items)} items"
-        )
-        segments.seal(s, ref, sent)
-        self._conversation.seal(sent)
-        return None
-
     # --- one turn ---------------------------------------------------------------------------
 
     async def _turn(self, agent: AgentSpec) -> Outcome | FinalOutput | None:
@@ -289,48 +232,22 @@ class AgentRunWorkflow:
         guardrails = agent.input_guardrails + self._specs.run_input_guardrails
         blocking = [g for g in guardrails if not g.run_in_parallel]
         parallel = [g for g in guardrails if g.run_in_parallel]
-        if blocking and (tripped := await self._input_guardrails(agent, blocking, None)):
+        # The run's input as the model sees it (with a session: the history and the input).
+        run_input, results = self.state.original_input, self.state.input_guardrail_results
+        if blocking and (
+            tripped := await guardrail_steps.input_guardrails(
+                self._scope(agent), blocking, run_input, results, None
+            )
+        ):
             return tripped
         model = stubs.start_model_turn(self._model_input(agent))
-        if parallel and (tripped := await self._input_guardrails(agent, parallel, model)):
+        if parallel and (
+            tripped := await guardrail_steps.input_guardrails(
+                self._scope(agent), parallel, run_input, results, model
+            )
+        ):
             return tripped
         return await model
-
-    async def _input_guardrails(
-        self, agent: AgentSpec, guardrails: list[GuardrailSpec], model: asyncio.Task[Any] | None
-    ) -> Outcome | None:
-        """Runs guardrails concurrently; the first tripwire cancels the others and the model."""
-        s = self.state
-        # The run's input as the model sees it (with a session: the history and the input).
-        run_input = s.original_input
-
-        async def check(guardrail: GuardrailSpec) -> InputGuardrailResult:
-            checked = await stubs.check_guardrail(
-                GuardrailCheckInput(
-                    scope=self._scope(agent),
-                    kind="input",
-                    guardrail_name=guardrail.name,
-                    value=run_input,
-                )
-            )
-            return InputGuardrailResult(guardrail_name=guardrail.name, output=checked.output)
-
-        tasks = [asyncio.create_task(check(g)) for g in guardrails]
-        try:
-            for done in workflow.as_completed(tasks):
-                result = await done
-                s.input_guardrail_results.append(result)
-                if result.output.tripwire_triggered:
-                    for task in tasks:
-                        task.cancel()
-                    if model is not None:
-                        model.cancel()
-                    return outcome.input_guardrail_tripped(result)
-        except ActivityError:
-            if model is not None:
-                model.cancel()
-            raise
-        return None
 
     async def _apply(self, agent: AgentSpec, turn: ModelTurnOutput) -> Outcome | FinalOutput | None:
         """Applies one model response: its items, then tools, then a handoff or the output."""
@@ -362,7 +279,7 @@ class AgentRunWorkflow:
             return None
         final = builtin_decision(agent, results)
         if needs_custom_decision(agent, results):
-            final = custom_decision(agent, await self._custom_decision(agent, results))
+            final = await tool_steps.custom_decision(self._scope(agent), agent, results)
         if final is None and not plan.tool_calls and turn.has_final_output:
             final = FinalOutput(turn.final_output)
         self._keep_turn_items(self._turn_items)
@@ -375,21 +292,8 @@ class AgentRunWorkflow:
         join the turn in model order."""
         if not calls:
             return []
-        s, scope = self.state, self._scope(agent)
-        outputs = await asyncio.gather(
-            *(
-                stubs.call_tool(
-                    ToolCallInput(
-                        scope=scope,
-                        tool_name=call["name"],
-                        call_id=call.get("call_id", ""),
-                        arguments=call.get("arguments", ""),
-                    ),
-                    agent.tool(call["name"]),
-                )
-                for call in calls
-            )
-        )
+        s = self.state
+        outputs = await tool_steps.call_tools(self._scope(agent), agent, calls)
         for out in outputs:
             s.tool_input_guardrail_results.extend(out.input_guardrail_results)
             s.tool_output_guardrail_results.extend(out.output_guardrail_results)
@@ -400,19 +304,6 @@ class AgentRunWorkflow:
             self._turn_items.append(item)
             self._stream.publish_items([item])
         return list(zip(calls, outputs, strict=True))
-
-    async def _custom_decision(self, agent: AgentSpec, results: ToolResults) -> Any:
-        return await stubs.tools_to_final_output(
-            ToolsToFinalOutputInput(
-                scope=self._scope(agent),
-                results=[
-                    ToolResultData(
-                        tool_name=c["name"], call_id=c.get("call_id", ""), output=o.output
-                    )
-                    for c, o in results
-                ],
-            )
-        )
 
     async def _handoff(
         self, agent: AgentSpec, calls: list[tuple[dict[str, Any], HandoffSpec]]
@@ -490,28 +381,9 @@ class AgentRunWorkflow:
             )
         guardrails = agent.output_guardrails + self._specs.run_output_guardrails
         if guardrails:
-            outputs = await asyncio.gather(
-                *(
-                    stubs.check_guardrail(
-                        GuardrailCheckInput(
-                            scope=self._scope(agent),
-                            kind="output",
-                            guardrail_name=g.name,
-                            value=final_output,
-                        )
-                    )
-                    for g in guardrails
-                )
+            s.output_guardrail_results = await guardrail_steps.output_guardrails(
+                self._scope(agent), guardrails, final_output
             )
-            s.output_guardrail_results = [
-                OutputGuardrailResult(
-                    guardrail_name=g.name,
-                    agent_name=agent.name,
-                    agent_output=final_output,
-                    output=o.output,
-                )
-                for g, o in zip(guardrails, outputs, strict=True)
-            ]
             for r in s.output_guardrail_results:
                 if r.output.tripwire_triggered:
                     return outcome.output_guardrail_tripped(r)

@@ -14,14 +14,6 @@ with workflow.unsafe.imports_passed_through():
 
     from . import stubs
 
-INLINE_STATE_LIMIT = 1_900_000
-"""Bytes of run state a continue-as-new may carry without external storage (Temporal refuses
-payloads over 2 MB)."""
-
-
-def payload_size(value: Any) -> int:
-    return workflow.payload_converter().to_payloads([value])[0].ByteSize()
-
 
 def sealed_segment(state: RunState, sent: int, events: list[Any]) -> RunSegment:
     """What this run generated, for the item store; of the model-facing items only the first

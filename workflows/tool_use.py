@@ -53,7 +53,9 @@ def builtin_decision(agent: AgentSpec, results: ToolResults) -> FinalOutput | No
     return None
 
 
-def custom_decision(agent: AgentSpec, decided: ToolsToFinalOutputOutput) -> FinalOutput | None:
+def custom_decision_output(
+    agent: AgentSpec, decided: ToolsToFinalOutputOutput
+) -> FinalOutput | None:
     """A custom behaviour's answer; a plain-text agent's output is text."""
     if not decided.is_final_output:
         return None

@@ -1,0 +1,73 @@
+"""Input and output guardrails from the workflow side: which run when, and what a tripwire
+does. The checks themselves are user code, in the guardrail activity."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from durable_agents.guardrail import InputGuardrailResult, OutputGuardrailResult
+    from durable_agents.spec import GuardrailSpec
+    from protocol.guardrails import GuardrailCheckInput
+    from protocol.scope import CallScope
+
+    from . import outcome, stubs
+    from .outcome import Outcome
+
+
+def _check(scope: CallScope, kind: Any, guardrail: GuardrailSpec, value: Any) -> Any:
+    return stubs.check_guardrail(
+        GuardrailCheckInput(scope=scope, kind=kind, guardrail_name=guardrail.name, value=value)
+    )
+
+
+async def input_guardrails(
+    scope: CallScope,
+    guardrails: list[GuardrailSpec],
+    run_input: Any,
+    results: list[InputGuardrailResult],
+    model: asyncio.Task[Any] | None,
+) -> Outcome | None:
+    """Runs guardrails concurrently, appending each result to `results` as it comes; the first
+    tripwire cancels the others and the model call beside them, and ends the run."""
+
+    async def check(guardrail: GuardrailSpec) -> InputGuardrailResult:
+        checked = await _check(scope, "input", guardrail, run_input)
+        return InputGuardrailResult(guardrail_name=guardrail.name, output=checked.output)
+
+    tasks = [asyncio.create_task(check(g)) for g in guardrails]
+    try:
+        for done in workflow.as_completed(tasks):
+            result = await done
+            results.append(result)
+            if result.output.tripwire_triggered:
+                for task in tasks:
+                    task.cancel()
+                if model is not None:
+                    model.cancel()
+                return outcome.input_guardrail_tripped(result)
+    except ActivityError:
+        if model is not None:
+            model.cancel()
+        raise
+    return None
+
+
+async def output_guardrails(
+    scope: CallScope, guardrails: list[GuardrailSpec], final_output: Any
+) -> list[OutputGuardrailResult]:
+    """Every output guardrail, concurrently, in declaration order."""
+    outputs = await asyncio.gather(*(_check(scope, "output", g, final_output) for g in guardrails))
+    return [
+        OutputGuardrailResult(
+            guardrail_name=g.name,
+            agent_name=scope.agent_name,
+            agent_output=final_output,
+            output=o.output,
+        )
+        for g, o in zip(guardrails, outputs, strict=True)
+    ]
