@@ -51,7 +51,7 @@ with workflow.unsafe.imports_passed_through():
         needs_custom_decision,
         tool_output_item,
     )
-    from .turn_plan import next_previous_response_id, plan_turn
+    from .turn_plan import next_previous_response_id, plan_turn, resets_tool_choice
 
 
 def _run_input(inp: RunInput | Any) -> RunInput:
@@ -440,7 +440,7 @@ class AgentRunWorkflow:
             ),
             model=inp.run_config.model,
             model_settings=inp.run_config.model_settings,
-            reset_tool_choice=agent.reset_tool_choice and agent.name in s.agents_that_used_tools,
+            reset_tool_choice=resets_tool_choice(agent, s.agents_that_used_tools),
             previous_response_id=s.previous_response_id,
             conversation_id=inp.conversation_id,
             agent_start=s.agent_start_pending and self._specs.has_hooks(agent),

@@ -75,3 +75,9 @@ def next_previous_response_id(
         if current is not None or auto_previous_response_id:
             return response.response_id
     return current
+
+
+def resets_tool_choice(agent: AgentSpec, agents_that_used_tools: list[str]) -> bool:
+    """As the reference: once an agent has used a tool, its next calls drop a forced
+    `tool_choice`, so a model told to call a tool does not call it forever."""
+    return agent.reset_tool_choice and agent.name in agents_that_used_tools
