@@ -18,14 +18,13 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from durable_agents.handoff_history import nest_handoff_history
     from durable_agents.items import RunItem
     from durable_agents.models import TResponseInputItem
     from durable_agents.result import RunResult, RunStatus
     from durable_agents.spec import AgentSpec, HandoffSpec, RunSpecs
     from durable_agents.usage import Usage
-    from protocol.callbacks import AgentEndInput, HandoffCallInput, ResolveRunInput
-    from protocol.conversation import ConversationRef, ConversationSnapshot
+    from protocol.callbacks import AgentEndInput, ResolveRunInput
+    from protocol.conversation import ConversationSnapshot
     from protocol.model_turn import ModelTurnInput, ModelTurnOutput
     from protocol.names import (
         CANCEL_AFTER_TURN_SIGNAL,
@@ -37,9 +36,19 @@ with workflow.unsafe.imports_passed_through():
     )
     from protocol.run import RunInput, RunProgress, RunState
     from protocol.scope import CallScope
-    from protocol.segments import NestHistoryInput, RunSegment, SegmentRef
+    from protocol.segments import RunSegment, SegmentRef
 
-    from . import continuation, guardrail_steps, outcome, segments, sessions, stubs, tool_steps
+    from . import (
+        continuation,
+        guardrail_steps,
+        handoff_steps,
+        outcome,
+        requests,
+        segments,
+        sessions,
+        stubs,
+        tool_steps,
+    )
     from .conversation import ModelConversation
     from .handoff_plan import plan_handoff
     from .outcome import Outcome
@@ -51,7 +60,7 @@ with workflow.unsafe.imports_passed_through():
         needs_custom_decision,
         tool_output_item,
     )
-    from .turn_plan import next_previous_response_id, plan_turn, resets_tool_choice
+    from .turn_plan import next_previous_response_id, plan_turn
 
 
 def _run_input(inp: RunInput | Any) -> RunInput:
@@ -228,26 +237,14 @@ class AgentRunWorkflow:
         return await self._apply(agent, await stubs.model_turn(self._model_input(agent)))
 
     async def _first_model_call(self, agent: AgentSpec) -> ModelTurnOutput | Outcome:
-        """Blocking input guardrails first; the others run beside the first model call."""
-        guardrails = agent.input_guardrails + self._specs.run_input_guardrails
-        blocking = [g for g in guardrails if not g.run_in_parallel]
-        parallel = [g for g in guardrails if g.run_in_parallel]
-        # The run's input as the model sees it (with a session: the history and the input).
-        run_input, results = self.state.original_input, self.state.input_guardrail_results
-        if blocking and (
-            tripped := await guardrail_steps.input_guardrails(
-                self._scope(agent), blocking, run_input, results, None
-            )
-        ):
-            return tripped
-        model = stubs.start_model_turn(self._model_input(agent))
-        if parallel and (
-            tripped := await guardrail_steps.input_guardrails(
-                self._scope(agent), parallel, run_input, results, model
-            )
-        ):
-            return tripped
-        return await model
+        return await guardrail_steps.first_model_call(
+            self._scope(agent),
+            agent.input_guardrails + self._specs.run_input_guardrails,
+            # The run's input as the model sees it (with a session: the history and the input).
+            self.state.original_input,
+            self.state.input_guardrail_results,
+            lambda: stubs.start_model_turn(self._model_input(agent)),
+        )
 
     async def _apply(self, agent: AgentSpec, turn: ModelTurnOutput) -> Outcome | FinalOutput | None:
         """Applies one model response: its items, then tools, then a handoff or the output."""
@@ -317,58 +314,27 @@ class AgentRunWorkflow:
         items = self._turn_items
         filtered = None
         if move.needs_activity:
-            run_filter = move.run_filter
-            filtered = await stubs.invoke_handoff(
-                HandoffCallInput(
-                    scope=self._scope(agent),
-                    tool_name=move.spec.tool_name,
-                    arguments=move.call.get("arguments", ""),
-                    run_filter=run_filter,
-                    run_hooks=move.run_hooks,
-                    input_history=s.original_input if run_filter else [],
-                    pre_handoff_segments=self._conversation_segments() if run_filter else [],
-                    pre_handoff_items=s.generated_items if run_filter else [],
-                    new_items=items if run_filter else [],
-                ),
-                move.target,
+            filtered = await handoff_steps.invoke(
+                move, self._scope(agent), s, items, self._conversation_segments()
             )
         s.current_agent = move.target
         s.agent_start_pending = True
         self._stream.publish_items(items[produced_from:])
         self._stream.publish_agent_updated(move.target)
         workflow.logger.info("handoff: %s -> %s (turn %s)", agent.name, move.target, s.turn)
-        if inp.server_managed:
-            # The provider holds the transcript; rewriting it here would only resend it.
-            self._keep_turn_items(items)
-        elif filtered is not None and filtered.filtered:
-            model_items = (
-                filtered.input_items if filtered.input_items is not None else filtered.new_items
-            )
-            self._rewrite_conversation(
-                filtered.input_history, filtered.pre_handoff_items + model_items
-            )
-            self._keep_turn_items(filtered.new_items, model_facing=False)
-        elif move.nest_history:
-            if self._conversation.sealed:
-                nested = await stubs.nest_history(
-                    NestHistoryInput(
-                        original_input=s.original_input,
-                        segments=self._conversation_segments(),
-                        generated_items=s.generated_items,
-                        new_items=items,
-                    ),
-                    agent.name,
-                    move.target,
-                )
-                self._rewrite_conversation(nested.input_history, nested.generated_items)
-            else:
-                history, kept, forwarded = nest_handoff_history(
-                    s.original_input, s.generated_items, items
-                )
-                self._rewrite_conversation(history, kept + forwarded)
-            self._keep_turn_items(items, model_facing=False)
-        else:
-            self._keep_turn_items(items)
+        after = await handoff_steps.history_after(
+            move,
+            filtered,
+            s,
+            items,
+            self._conversation_segments(),
+            sealed=bool(self._conversation.sealed),
+            server_managed=inp.server_managed,
+            source=agent.name,
+        )
+        if after.rewrite is not None:
+            self._rewrite_conversation(*after.rewrite)
+        self._keep_turn_items(after.session_items, model_facing=after.rewrite is None)
 
     async def _complete(self, agent: AgentSpec, final_output: Any) -> Outcome:
         """End hooks, then output guardrails; the turn is saved to the session once they pass."""
@@ -429,33 +395,18 @@ class AgentRunWorkflow:
         return s.segments[s.conversation_segments_from :]
 
     def _model_input(self, agent: AgentSpec) -> ModelTurnInput:
-        inp, s = self.run_input, self.state
-        return ModelTurnInput(
-            scope=self._scope(agent),
-            conversation=ConversationRef(
-                key=self._conversation_key(),
-                base_length=s.sent_length,
-                delta=self._conversation.unsent(s.sent_length),
-                server_managed=inp.server_managed,
-            ),
-            model=inp.run_config.model,
-            model_settings=inp.run_config.model_settings,
-            reset_tool_choice=resets_tool_choice(agent, s.agents_that_used_tools),
-            previous_response_id=s.previous_response_id,
-            conversation_id=inp.conversation_id,
-            agent_start=s.agent_start_pending and self._specs.has_hooks(agent),
-            stream_raw_events=inp.stream_raw_events,
+        return requests.model_turn_input(
+            self._scope(agent),
+            self.run_input,
+            self.state,
+            agent,
+            self._specs,
+            self._conversation,
+            self._conversation_key(),
         )
 
     def _scope(self, agent: AgentSpec) -> CallScope:
-        hooks = self._specs.has_hooks(agent)
-        return CallScope(
-            run_id=self._run_id,
-            agent_name=agent.name,
-            turn=self.state.turn,
-            context=self.run_input.context,
-            usage=outcome.usage_totals(self.state.usage) if hooks else None,
-        )
+        return requests.call_scope(self._run_id, self.run_input, self.state, agent, self._specs)
 
     def _set_status(self, status: RunStatus) -> None:
         self._status = status

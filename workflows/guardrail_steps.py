@@ -4,6 +4,7 @@ does. The checks themselves are user code, in the guardrail activity."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from temporalio import workflow
@@ -13,10 +14,34 @@ with workflow.unsafe.imports_passed_through():
     from durable_agents.guardrail import InputGuardrailResult, OutputGuardrailResult
     from durable_agents.spec import GuardrailSpec
     from protocol.guardrails import GuardrailCheckInput
+    from protocol.model_turn import ModelTurnOutput
     from protocol.scope import CallScope
 
     from . import outcome, stubs
     from .outcome import Outcome
+
+
+async def first_model_call(
+    scope: CallScope,
+    guardrails: list[GuardrailSpec],
+    run_input: Any,
+    results: list[InputGuardrailResult],
+    start_model: Callable[[], asyncio.Task[ModelTurnOutput]],
+) -> ModelTurnOutput | Outcome:
+    """Blocking input guardrails first, then the model call with the others beside it (a
+    tripwire cancels it); the run's first turn, as in the reference."""
+    blocking = [g for g in guardrails if not g.run_in_parallel]
+    parallel = [g for g in guardrails if g.run_in_parallel]
+    if blocking:
+        tripped = await input_guardrails(scope, blocking, run_input, results, None)
+        if tripped is not None:
+            return tripped
+    model = start_model()
+    if parallel:
+        tripped = await input_guardrails(scope, parallel, run_input, results, model)
+        if tripped is not None:
+            return tripped
+    return await model
 
 
 def _check(scope: CallScope, kind: Any, guardrail: GuardrailSpec, value: Any) -> Any:
