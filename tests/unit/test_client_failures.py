@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import (
-    ActivityError,
     ApplicationError,
     CancelledError,
-    RetryState,
     TerminatedError,
 )
 
@@ -26,6 +24,7 @@ from durable_agents import (
     UnknownAgentError,
     UserError,
 )
+from tests.support.failures import activity_error
 
 
 def _partial(**fields: object) -> dict[str, object]:
@@ -90,16 +89,7 @@ def test_model_api_errors_keep_their_type() -> None:
 
 def test_typed_error_is_found_under_an_activity_error() -> None:
     inner = ApplicationError("unknown agent 'x'", type="UnknownAgentError")
-    outer = ActivityError(
-        "activity failed",
-        scheduled_event_id=1,
-        started_event_id=2,
-        identity="w",
-        activity_type="agents.resolve_run",
-        activity_id="1",
-        retry_state=RetryState.NON_RETRYABLE_FAILURE,
-    )
-    outer.__cause__ = inner
+    outer = activity_error(inner, "agents.resolve_run")
     error = run_exception(WorkflowFailureError(cause=outer))
     assert isinstance(error, UnknownAgentError)
 
@@ -121,16 +111,7 @@ def test_the_workflows_error_wins_over_the_activity_error_below_it() -> None:
     """A tool that fails the run: the workflow's error carries the partial run, the activity's
     error chained below it does not."""
     inner = ApplicationError("tool 'charge' raised: card declined", type="UserError")
-    activity = ActivityError(
-        "activity failed",
-        scheduled_event_id=1,
-        started_event_id=2,
-        identity="w",
-        activity_type="agents.call_tool",
-        activity_id="1",
-        retry_state=RetryState.NON_RETRYABLE_FAILURE,
-    )
-    activity.__cause__ = inner
+    activity = activity_error(inner)
     outer = ApplicationError(inner.message, _partial(status="failed"), type="UserError")
     outer.__cause__ = activity
     error = run_exception(WorkflowFailureError(cause=outer))

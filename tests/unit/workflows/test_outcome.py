@@ -1,8 +1,8 @@
 """Every way a run ends, and the result it carries."""
 
 import pytest
-from temporalio.api.enums.v1 import RetryState, TimeoutType
-from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, TimeoutError
+from temporalio.api.enums.v1 import TimeoutType
+from temporalio.exceptions import ApplicationError, CancelledError, TimeoutError
 
 from durable_agents.guardrail import (
     GuardrailFunctionOutput,
@@ -16,23 +16,10 @@ from durable_agents.usage import Usage
 from protocol.run import RunState
 from protocol.segments import RunSegment
 from protocol.tools import ToolTripwire
+from tests.support.failures import activity_error
 from workflows import outcome
 
 TRIPPED = GuardrailFunctionOutput(tripwire_triggered=True)
-
-
-def _activity_error(cause: BaseException) -> ActivityError:
-    error = ActivityError(
-        "activity failed",
-        scheduled_event_id=1,
-        started_event_id=2,
-        identity="test",
-        activity_type="agents.call_tool",
-        activity_id="1",
-        retry_state=RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
-    )
-    error.__cause__ = cause
-    return error
 
 
 def test_completed_and_cancelled_return_a_result():
@@ -91,10 +78,10 @@ def test_a_state_too_large_says_what_to_configure_and_leaves_items_out():
 
 def test_an_activity_error_fails_the_run_with_the_activitys_own_type():
     cause = ApplicationError("Tool x raised", type="UserCodeError", non_retryable=True)
-    ended = outcome.from_activity_error(_activity_error(cause))
+    ended = outcome.from_activity_error(activity_error(cause))
     assert ended.failed and ended.status == "failed"
     assert (ended.error_type, ended.message) == ("UserCodeError", "Tool x raised")
-    untyped = outcome.from_activity_error(_activity_error(ApplicationError("boom")))
+    untyped = outcome.from_activity_error(activity_error(ApplicationError("boom")))
     assert untyped.error_type == "ActivityError"
 
 
@@ -102,12 +89,12 @@ def test_a_timed_out_activity_names_the_timeout():
     cause = TimeoutError(
         "timed out", type=TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE, last_heartbeat_details=[]
     )
-    ended = outcome.from_activity_error(_activity_error(cause))
+    ended = outcome.from_activity_error(activity_error(cause))
     assert (ended.error_type, ended.message) == ("TimeoutError", "timed out")
 
 
 def test_a_cancelled_activity_means_the_run_was_cancelled():
-    ended = outcome.from_activity_error(_activity_error(CancelledError("cancelled")))
+    ended = outcome.from_activity_error(activity_error(CancelledError("cancelled")))
     assert ended.hard_cancel and ended.status == "cancelled" and not ended.failed
 
 
