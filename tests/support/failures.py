@@ -1,7 +1,6 @@
 """Temporal failures as the workflow or client sees them, for tests of what they map to."""
 
-from temporalio.api.enums.v1 import RetryState
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, RetryState
 
 
 def activity_error(cause: BaseException, activity_type: str = "agents.call_tool") -> ActivityError:
