@@ -8,10 +8,9 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.agent_activities import AgentActivities
+from activities.context import WorkerDeps
 from activities.conversation_cache import ConversationCache
-from activities.segment_activities import SegmentActivities
-from activities.session_activities import SessionActivities
+from activities.families import all_activities
 from connection.item_store import ItemStore
 from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
@@ -33,14 +32,12 @@ def build_worker(
 ) -> Worker:
     """The client must use the pydantic data converter, as every client of these runs does."""
     item_store = item_store or ItemStore.for_data_converter(client.data_converter)
-    activities = AgentActivities(registry, model_provider, conversation_cache, item_store)
+    deps = WorkerDeps(registry, model_provider, conversation_cache, item_store)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[AgentRunWorkflow],
-        activities=activities.all()
-        + SegmentActivities(item_store).all()
-        + SessionActivities(registry).all(),
+        activities=all_activities(deps),
         max_concurrent_activities=max_concurrent_activities,
         max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
         # After a deploy or crash, a run's next workflow task waits this long on the old

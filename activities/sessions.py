@@ -7,42 +7,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import structlog
 from temporalio import activity
 
 from durable_agents.exceptions import UserError
 from durable_agents.items import ItemHelpers
 from durable_agents.memory import SESSION_LIST_INPUT_MESSAGE, Session
 from durable_agents.models import TResponseInputItem
-from durable_agents.registry import AgentRegistry
 from protocol import names
 from protocol.sessions import SessionAddInput, SessionPrepareInput, SessionPrepareOutput
 
+from .context import ActivityFamily, log
 from .errors import agents_error, checked_call
 from .heartbeat import heartbeating
 
-log = structlog.get_logger("durable_agents.activities")
 
-
-class SessionActivities:
-    def __init__(self, registry: AgentRegistry) -> None:
-        self.registry = registry
-
+class SessionActivities(ActivityFamily):
     def all(self) -> list[Callable[..., Any]]:
         return [self.session_prepare, self.session_add]
-
-    # A session's own errors (storage down, locked) are retried like any activity failure; the
-    # session input callback is user code, and its errors end the run.
 
     @activity.defn(name=names.SESSION_PREPARE)
     @heartbeating
     async def session_prepare(self, inp: SessionPrepareInput) -> SessionPrepareOutput:
         """The history plus the new input, as the reference prepares a run's input; the new
         input is saved to the session, once even if this activity is retried."""
-        callback = self.registry.session_input_callback
+        callback = self.deps.registry.session_input_callback
         if isinstance(inp.input, list) and callback is None:
             raise agents_error(UserError(SESSION_LIST_INPUT_MESSAGE))
-        session = self.registry.session(inp.session_id)
+        session = self.deps.registry.session(inp.session_id)
         new_input = ItemHelpers.input_to_new_input_list(inp.input)
         history = await session.get_items()
         combined = await self._combine_with_history(history, new_input)
@@ -60,7 +51,7 @@ class SessionActivities:
     async def _combine_with_history(
         self, history: list[TResponseInputItem], new_input: list[TResponseInputItem]
     ) -> list[TResponseInputItem]:
-        callback = self.registry.session_input_callback
+        callback = self.deps.registry.session_input_callback
         if callback is None:
             return history + new_input
         combined = await checked_call(
@@ -72,7 +63,7 @@ class SessionActivities:
     @heartbeating
     async def session_add(self, inp: SessionAddInput) -> bool:
         """Appends one turn's items; returns False when a retry found them already saved."""
-        session = self.registry.session(inp.session_id)
+        session = self.deps.registry.session(inp.session_id)
         added = await _add_once(session, inp.key, inp.items)
         self._bind_run(inp.run_id).debug(
             "session items added", session_id=inp.session_id, items=len(inp.items), added=added

@@ -9,7 +9,6 @@ from typing import Any
 from temporalio import activity
 from temporalio.converter import StorageDriverWorkflowInfo
 
-from connection.item_store import ItemStore
 from durable_agents.handoff_history import nest_handoff_history
 from protocol import names
 from protocol.segments import (
@@ -21,13 +20,11 @@ from protocol.segments import (
     StoreSegmentInput,
 )
 
+from .context import ActivityFamily
 from .heartbeat import heartbeating
 
 
-class SegmentActivities:
-    def __init__(self, store: ItemStore) -> None:
-        self.store = store
-
+class SegmentActivities(ActivityFamily):
     def all(self) -> list[Callable[..., Any]]:
         return [self.store_segment, self.load_segments, self.nest_history]
 
@@ -41,14 +38,14 @@ class SegmentActivities:
             run_id=info.workflow_run_id,
             type=info.workflow_type,
         )
-        return await self.store.put(inp.segment, target, inp.events_from)
+        return await self.deps.item_store.put(inp.segment, target, inp.events_from)
 
     @activity.defn(name=names.LOAD_SEGMENTS)
     @heartbeating
     async def load_segments(self, inp: LoadSegmentsInput) -> RunSegment:
         """The segments joined into one, for the run's result."""
         joined = RunSegment()
-        for segment in await self.store.load(inp.segments):
+        for segment in await self.deps.item_store.load(inp.segments):
             joined.extend(segment)
         return joined
 
@@ -57,7 +54,7 @@ class SegmentActivities:
     async def nest_history(self, inp: NestHistoryInput) -> NestHistoryOutput:
         generated = [
             item
-            for segment in await self.store.load(inp.segments)
+            for segment in await self.deps.item_store.load(inp.segments)
             for item in segment.generated_items
         ]
         history, kept, forwarded = nest_handoff_history(
