@@ -103,10 +103,6 @@ class ConnectionOptions:
             config["tls"] = False
         return config
 
-    @property
-    def resolved_namespace(self) -> str:
-        return str(self.connect_kwargs()["namespace"])
-
     async def connect(self, *, runtime: Runtime | None = None) -> Client:
         return await Client.connect(
             **self.connect_kwargs(), data_converter=data_converter(), runtime=runtime

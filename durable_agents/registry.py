@@ -227,10 +227,5 @@ class AgentRegistry:
         """The session a run names by id (called inside activities only)."""
         return self.session_factory(session_id)
 
-    def dump_context(self, value: Any) -> Any:
-        if self._context_adapter is None:
-            return value
-        return self._context_adapter.dump_python(value, mode="json")
-
 
 ContextFactory = Callable[[Any], Any]

@@ -123,7 +123,7 @@ async def worker_process(address: str, log_path: Path) -> AsyncIterator[asyncio.
             sys.executable,
             *("-m", "worker", "--registry", "examples.demo_agents:registry"),
             cwd=REPO,
-            env={**os.environ, "TEMPORAL_ADDRESS": address, "AGENTS_LOG_FORMAT": "json"},
+            env={**os.environ, "TEMPORAL_ADDRESS": address, "DURABLE_AGENTS_LOG_FORMAT": "json"},
             stdout=log,
             stderr=log,
         )

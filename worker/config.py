@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Literal
 
 from connection.options import ConnectionOptions
+from connection.settings import env_name, setting
 from protocol.names import DEFAULT_TASK_QUEUE
 
 LogFormat = Literal["auto", "json", "pretty"]
@@ -46,7 +47,7 @@ def _positive_int(text: str) -> int:
 
 
 def _env_int(env: Mapping[str, str], name: str) -> int | None:
-    value = env.get(name)
+    value = setting(env, name)
     return int(value) if value else None
 
 
@@ -57,15 +58,15 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--registry",
-        default=env.get("AGENTS_REGISTRY"),
-        required="AGENTS_REGISTRY" not in env,
-        help="module:attribute of the AgentRegistry to serve (env AGENTS_REGISTRY)",
+        default=setting(env, "REGISTRY"),
+        required=setting(env, "REGISTRY") is None,
+        help=f"module:attribute of the AgentRegistry to serve (env {env_name('REGISTRY')})",
     )
     parser.add_argument(
         "--model-provider",
-        default=env.get("AGENTS_MODEL_PROVIDER"),
+        default=setting(env, "MODEL_PROVIDER"),
         help="module:attribute of a ModelProvider replacing the default OpenAI provider "
-        "(env AGENTS_MODEL_PROVIDER)",
+        f"(env {env_name('MODEL_PROVIDER')})",
     )
     parser.add_argument(
         "--task-queue",
@@ -77,19 +78,19 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     limits.add_argument(
         "--max-concurrent-activities",
         type=_positive_int,
-        default=_env_int(env, "AGENTS_MAX_CONCURRENT_ACTIVITIES"),
+        default=_env_int(env, "MAX_CONCURRENT_ACTIVITIES"),
         help="model calls, tools and guardrails running at once (SDK default when unset)",
     )
     limits.add_argument(
         "--max-concurrent-workflow-tasks",
         type=_positive_int,
-        default=_env_int(env, "AGENTS_MAX_CONCURRENT_WORKFLOW_TASKS"),
+        default=_env_int(env, "MAX_CONCURRENT_WORKFLOW_TASKS"),
         help="workflow tasks running at once (SDK default when unset)",
     )
     limits.add_argument(
         "--shutdown-grace",
         type=float,
-        default=float(env.get("AGENTS_SHUTDOWN_GRACE", DEFAULT_SHUTDOWN_GRACE_SECONDS)),
+        default=float(setting(env, "SHUTDOWN_GRACE") or DEFAULT_SHUTDOWN_GRACE_SECONDS),
         metavar="SECONDS",
         help="on SIGTERM/SIGINT, how long in-flight activities may run before they are "
         f"cancelled (default {DEFAULT_SHUTDOWN_GRACE_SECONDS:g})",
@@ -98,22 +99,23 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     ops.add_argument(
         "--metrics-port",
         type=int,
-        default=_env_int(env, "AGENTS_METRICS_PORT"),
-        help="serve Prometheus metrics at http://HOST:PORT/metrics (env AGENTS_METRICS_PORT)",
+        default=_env_int(env, "METRICS_PORT"),
+        help="serve Prometheus metrics at http://HOST:PORT/metrics "
+        f"(env {env_name('METRICS_PORT')})",
     )
     ops.add_argument(
         "--metrics-host",
-        default=env.get("AGENTS_METRICS_HOST", "0.0.0.0"),
+        default=setting(env, "METRICS_HOST") or "0.0.0.0",
         help="address the metrics endpoint binds to (default 0.0.0.0)",
     )
     ops.add_argument(
         "--log-format",
         choices=["auto", "json", "pretty"],
-        default=env.get("AGENTS_LOG_FORMAT", "auto"),
+        default=setting(env, "LOG_FORMAT") or "auto",
         help="auto: pretty on a terminal, JSON otherwise",
     )
     ops.add_argument(
-        "--log-level", default=env.get("AGENTS_LOG_LEVEL", "info"), help="default info"
+        "--log-level", default=setting(env, "LOG_LEVEL") or "info", help="default info"
     )
     return parser
 

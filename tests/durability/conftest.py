@@ -84,12 +84,16 @@ class Scenario:
     def start_worker(self, *extra_args: str) -> WorkerProcess:
         """`python -m worker` on this scenario's queue; returns once it logged "worker started"."""
         log_path = self.tmp_path / f"worker-{len(self.workers)}.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "AGENTS_"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("TEMPORAL_", "AGENTS_", "DURABLE_AGENTS_"))
+        }
         env.pop("OPENAI_API_KEY", None)
         env.update(
             TEMPORAL_ADDRESS=self.address,
             TEMPORAL_TASK_QUEUE=self.task_queue,
-            AGENTS_LOG_FORMAT="json",
+            DURABLE_AGENTS_LOG_FORMAT="json",
             DURABLE_AGENTS_PAYLOAD_STORAGE=f"file:{self.tmp_path / 'payloads'}",
             **{agents.LOG_ENV: str(self.log_path), agents.HOLD_DIR_ENV: str(self.hold_dir)},
         )

@@ -24,7 +24,11 @@ WORKER_START_SECONDS = 30
 
 
 def subprocess_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "AGENTS_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TEMPORAL_", "AGENTS_", "DURABLE_AGENTS_"))
+    }
     env.pop("OPENAI_API_KEY", None)
     return {**env, **overrides}
 
@@ -93,7 +97,7 @@ def start_worker(
                 env=subprocess_env(
                     TEMPORAL_ADDRESS=temporal_address,
                     TEMPORAL_TASK_QUEUE=task_queue,
-                    AGENTS_LOG_FORMAT="json",
+                    DURABLE_AGENTS_LOG_FORMAT="json",
                 ),
                 stdout=log,
                 stderr=subprocess.STDOUT,

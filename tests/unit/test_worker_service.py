@@ -25,11 +25,11 @@ def test_defaults_and_environment() -> None:
     assert config.connection.connect_kwargs()["target_host"] == "localhost:7233"
 
     env = {
-        "AGENTS_REGISTRY": "pkg.agents:registry",
+        "DURABLE_AGENTS_REGISTRY": "pkg.agents:registry",
         "TEMPORAL_ADDRESS": "temporal:7233",
         "TEMPORAL_TASK_QUEUE": "q",
-        "AGENTS_MAX_CONCURRENT_ACTIVITIES": "8",
-        "AGENTS_METRICS_PORT": "9464",
+        "DURABLE_AGENTS_MAX_CONCURRENT_ACTIVITIES": "8",
+        "DURABLE_AGENTS_METRICS_PORT": "9464",
     }
     config = parse_config([], env=env)
     assert config.registry == "pkg.agents:registry"
