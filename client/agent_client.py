@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -215,12 +216,20 @@ class AgentClient:
         turns to it (the worker's registry finds the session by id). With `stream_raw_events`,
         the model calls stream, and their events (token deltas...) are published to the run's
         stream as `raw_response_event`s (`run_streamed` sets it)."""
+        run_config = run_config or RunConfig()
+        if unhonoured := run_config.unhonoured_tracing():
+            warnings.warn(
+                f"RunConfig {', '.join(unhonoured)}: tracing is not implemented yet, "
+                "so these have no effect on the run",
+                UserWarning,
+                stacklevel=2,
+            )
         run_input = RunInput(
             agent_name=agent_name,
             input=input,
             context=context,
             max_turns=max_turns,
-            run_config=run_config or RunConfig(),
+            run_config=run_config,
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,

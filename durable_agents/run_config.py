@@ -25,7 +25,22 @@ class RunConfig(BaseModel):
     """Names of guardrails registered in the worker's `AgentRegistry`, run on the initial input."""
     output_guardrails: list[str] | None = None
     tracing_disabled: bool = False
+    """Honoured trivially for now: no traces are recorded yet (see `unhonoured_tracing`)."""
     workflow_name: str = "Agent workflow"
     trace_id: str | None = None
     group_id: str | None = None
     trace_metadata: dict[str, Any] | None = None
+
+    def unhonoured_tracing(self) -> list[str]:
+        """The tracing fields set here that have no effect yet, so a run can say so.
+
+        Tracing comes in a later release; until then a run that asks for a trace name, id,
+        group or metadata is told, not silently given nothing. With `tracing_disabled` set
+        nothing is asked for, so nothing is reported.
+        """
+        if self.tracing_disabled:
+            return []
+        return sorted(name for name in TRACING_FIELDS if name in self.model_fields_set)
+
+
+TRACING_FIELDS = ("group_id", "trace_id", "trace_metadata", "workflow_name")

@@ -58,7 +58,9 @@ class OpenAIChatCompletionsModel(Model):
     async def stream_response(self, request: ModelRequest) -> AsyncIterator[TResponseStreamEvent]:
         body = self.build_body(request)
         body["stream"] = True
-        body["stream_options"] = {**(body.get("stream_options") or {}), "include_usage": True}
+        if request.model_settings.include_usage is not False:
+            # usage on by default (as the reference does for OpenAI); False asks the server not to
+            body["stream_options"] = {**(body.get("stream_options") or {}), "include_usage": True}
         path = "/chat/completions"
         stream = await post_stream(self._client, path, body, request.model_settings)
         events = ChatStreamEvents(self.model)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import warnings
 
 import pytest
 
 from activities.models.scripted import ScriptedModel
 from client import AgentClient
-from durable_agents import Agent, AgentRegistry, MaxTurnsExceeded, function_tool
+from durable_agents import Agent, AgentRegistry, MaxTurnsExceeded, RunConfig, function_tool
 from durable_agents.items import function_call
 
 gate = asyncio.Event()
@@ -53,3 +54,18 @@ async def test_start_passes_the_continue_as_new_budget(harness_for):
             await agents.result(run_id)
         progress = await agents.progress(run_id)
     assert progress.continued_runs == 3
+
+
+async def test_tracing_settings_say_they_have_no_effect_yet(harness_for):
+    agent = Agent(name="a", model=ScriptedModel(lambda request: "done"))
+    async with harness_for(AgentRegistry([agent])) as h:
+        agents = AgentClient(h.client, task_queue=h.task_queue)
+        traced = RunConfig(workflow_name="Billing", trace_id="trace_1", group_id="g")
+        with pytest.warns(UserWarning, match="group_id, trace_id, workflow_name: tracing is not"):
+            result = await agents.run("a", "hi", run_config=traced)
+        assert result.final_output == "done"
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            off = RunConfig(tracing_disabled=True, trace_metadata={"k": "v"})
+            result = await agents.run("a", "hi", run_config=off)
+        assert result.final_output == "done"

@@ -688,6 +688,17 @@ async def stream(
     return events, response
 
 
+async def test_chat_stream_without_usage_when_include_usage_is_false(
+    fake: FakeOpenAIServer, client: AsyncOpenAI
+):
+    model = model_for("chat", client)
+    fake.enqueue(text_reply("hi"))
+    request = full_request(model_settings=ModelSettings(include_usage=False))
+    _, response = await stream(model, request)
+    assert "stream_options" not in fake.requests[0].body
+    assert response.usage.total_tokens == 0
+
+
 def deltas(events: list[TResponseStreamEvent], kind: str) -> dict[int, str]:
     """The deltas of one kind joined per output item."""
     joined: dict[int, str] = {}
