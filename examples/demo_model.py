@@ -12,9 +12,9 @@ import json
 import re
 from typing import Any
 
-from activities.models.scripted import ScriptedModel, ScriptedReply
 from durable_agents.items import assistant_message, function_call
 from durable_agents.models import ModelRequest, TResponseInputItem
+from durable_agents.testing import ScriptedModel, ScriptedReply
 
 THINKING_SECONDS = 0.6
 """A pause per call, so the demo's progress stream shows each step as it happens."""

@@ -7,10 +7,10 @@ import warnings
 
 import pytest
 
-from activities.models.scripted import ScriptedModel
 from client import AgentClient
 from durable_agents import Agent, AgentRegistry, MaxTurnsExceeded, RunConfig, function_tool
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 
 gate = asyncio.Event()
 

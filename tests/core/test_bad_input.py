@@ -10,7 +10,6 @@ from pydantic import BaseModel
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import (
     Agent,
     AgentRegistry,
@@ -18,6 +17,7 @@ from durable_agents import (
     input_guardrail,
 )
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 
 
 @function_tool

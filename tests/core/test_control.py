@@ -8,9 +8,9 @@ import pytest
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import Agent, AgentRegistry, function_tool
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 from protocol.run import RunProgress
 
 started = asyncio.Event()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from activities.conversation_cache import ConversationCache
-from activities.models.scripted import ScriptedModel
 from durable_agents import Agent, AgentRegistry, function_tool
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 
 TURNS = 40
 

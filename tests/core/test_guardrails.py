@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import (
     Agent,
     AgentRegistry,
@@ -18,6 +17,7 @@ from durable_agents import (
     tool_output_guardrail,
 )
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 
 
 @input_guardrail(run_in_parallel=False)

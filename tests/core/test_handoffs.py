@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import (
     Agent,
     AgentRegistry,
@@ -14,6 +13,7 @@ from durable_agents import (
     handoff,
 )
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 
 seen: list[object] = []
 

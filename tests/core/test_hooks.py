@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import (
     Agent,
     AgentHookContext,
@@ -19,6 +18,7 @@ from durable_agents import (
     function_tool,
 )
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 
 
 @function_tool

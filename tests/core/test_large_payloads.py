@@ -9,10 +9,10 @@ import pytest
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 
-from activities.models.scripted import ScriptedModel
 from connection.converter import data_converter
 from durable_agents import Agent, AgentRegistry, function_tool
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 from protocol.run import RunInput
 from worker.build import build_worker
 from workflows.agent_run import AgentRunWorkflow

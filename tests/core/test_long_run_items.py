@@ -16,7 +16,6 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 
 from activities.conversation_cache import ConversationCache
-from activities.models.scripted import ScriptedModel
 from connection.converter import data_converter
 from connection.item_store import ItemStore
 from connection.payload_storage import FileStorageDriver
@@ -29,6 +28,7 @@ from durable_agents import (
     handoff,
 )
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 from protocol.run import RunInput
 from tests.core.test_conversation_by_reference import _expected_conversation, step
 from tests.durability.long_run import chain

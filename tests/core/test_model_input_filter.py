@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import (
     Agent,
     AgentRegistry,
@@ -11,6 +10,7 @@ from durable_agents import (
     function_tool,
 )
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 
 seen_contexts: list[object] = []
 

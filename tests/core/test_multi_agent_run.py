@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import Agent, AgentRegistry, ToolContext, function_tool
 from durable_agents.items import function_call
 from durable_agents.models import ModelRequest
+from durable_agents.testing import ScriptedModel
 
 calls: list[tuple[str, str]] = []
 

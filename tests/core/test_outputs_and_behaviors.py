@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import (
     Agent,
     AgentRegistry,
@@ -15,6 +14,7 @@ from durable_agents import (
 )
 from durable_agents.items import function_call
 from durable_agents.models import ModelResponse
+from durable_agents.testing import ScriptedModel
 from durable_agents.usage import InputTokensDetails, OutputTokensDetails, Usage
 
 

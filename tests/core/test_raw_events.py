@@ -4,10 +4,10 @@ the run item events exactly as without them, across continue-as-new too."""
 
 from __future__ import annotations
 
-from activities.models.scripted import ScriptedModel
 from client import AgentClient
 from durable_agents import Agent, AgentRegistry, RawResponsesStreamEvent
 from durable_agents.stream_events import RunItemStreamEvent, StreamEvent
+from durable_agents.testing import ScriptedModel
 
 from .test_streaming import (
     _FAST,

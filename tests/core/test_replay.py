@@ -21,7 +21,6 @@ from temporalio.worker import Replayer
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 from temporalio.workflow import NondeterminismError
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import (
     Agent,
     AgentHooks,
@@ -35,6 +34,7 @@ from durable_agents import (
     output_guardrail,
 )
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel
 from protocol.run import RunInput
 from workflows.agent_run import AgentRunWorkflow
 

@@ -14,7 +14,6 @@ from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from activities.models.scripted import ScriptedModel
 from client import AgentClient
 from durable_agents import (
     Agent,
@@ -31,6 +30,7 @@ from durable_agents import (
 )
 from durable_agents.items import assistant_message, function_call
 from durable_agents.models import TResponseInputItem
+from durable_agents.testing import ScriptedModel
 from protocol.run import RunInput
 from workflows.agent_run import AgentRunWorkflow
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from activities.models.scripted import ScriptedModel
 from client import AgentClient, RunNotFoundError, RunResultStreaming
 from durable_agents import (
     Agent,
@@ -33,6 +32,7 @@ from durable_agents.stream_events import (
     RunItemStreamEvent,
     StreamEvent,
 )
+from durable_agents.testing import ScriptedModel
 from workflows.handoff_plan import MULTIPLE_HANDOFFS_MESSAGE
 
 _FAST = timedelta(milliseconds=10)

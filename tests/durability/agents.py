@@ -29,7 +29,6 @@ from typing import Any
 
 from temporalio import activity
 
-from activities.models.scripted import ScriptedModel
 from durable_agents import (
     Agent,
     AgentRegistry,
@@ -39,6 +38,7 @@ from durable_agents import (
     function_tool,
 )
 from durable_agents.items import assistant_message, function_call
+from durable_agents.testing import ScriptedModel
 from durable_agents.usage import Usage
 
 LOG_ENV = "DURABILITY_LOG"

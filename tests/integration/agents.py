@@ -7,7 +7,6 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from activities.models.scripted import ScriptedModel, ScriptedReply
 from durable_agents import (
     Agent,
     AgentRegistry,
@@ -19,6 +18,7 @@ from durable_agents import (
     input_guardrail,
 )
 from durable_agents.items import assistant_message, function_call
+from durable_agents.testing import ScriptedModel, ScriptedReply
 
 SLOW_STEPS = 3
 STEP_SECONDS = 1.5

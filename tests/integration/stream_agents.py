@@ -8,9 +8,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from activities.models.scripted import ScriptedModel, ScriptedReply
 from durable_agents import Agent, AgentRegistry, ModelRequest, ToolContext, function_tool
 from durable_agents.items import function_call
+from durable_agents.testing import ScriptedModel, ScriptedReply
 
 from .agents import looper
 

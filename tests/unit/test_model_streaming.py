@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from activities.models.scripted import ScriptedModel
 from durable_agents.exceptions import ModelBehaviorError
 from durable_agents.items import assistant_message, function_call
 from durable_agents.models import (
@@ -19,6 +18,7 @@ from durable_agents.models import (
     TResponseStreamEvent,
     streamed_response,
 )
+from durable_agents.testing import ScriptedModel
 from durable_agents.usage import RequestUsage, Usage
 
 

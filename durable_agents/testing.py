@@ -1,4 +1,5 @@
-"""A scripted model for tests and the offline demo: canned outputs, or a function of the request.
+"""Test helpers for programs built on durable_agents: `ScriptedModel`, a model that needs no
+network, for tests and the offline demo: canned outputs, or a function of the request.
 
 A list is indexed by the run's turn (the n-th model call of a run gets entry n), not by a counter
 in worker memory, so a retried or replayed call after a worker crash gets the same answer.
@@ -14,9 +15,9 @@ import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
-from durable_agents.exceptions import UserError
-from durable_agents.items import assistant_message
-from durable_agents.models import (
+from .exceptions import UserError
+from .items import assistant_message
+from .models import (
     Model,
     ModelRequest,
     ModelResponse,
@@ -25,7 +26,9 @@ from durable_agents.models import (
     response_completed_event,
     response_object,
 )
-from durable_agents.usage import Usage
+from .usage import Usage
+
+__all__ = ["ScriptFunction", "ScriptedModel", "ScriptedReply"]
 
 ScriptedReply = ModelResponse | list[TResponseOutputItem] | TResponseOutputItem | str
 ScriptFunction = Callable[[ModelRequest], ScriptedReply | Awaitable[ScriptedReply]]
@@ -68,7 +71,7 @@ class ScriptedModel(Model):
         if self.stream_chunk_size is None:
             yield response_completed_event(response)
             return
-        for event in stream_events(response, self.stream_chunk_size):
+        for event in _stream_events(response, self.stream_chunk_size):
             yield event
 
     async def get_response(self, request: ModelRequest) -> ModelResponse:
@@ -89,7 +92,7 @@ class ScriptedModel(Model):
         return _as_response(reply, request)
 
 
-def stream_events(response: ModelResponse, chunk_size: int) -> Iterator[TResponseStreamEvent]:
+def _stream_events(response: ModelResponse, chunk_size: int) -> Iterator[TResponseStreamEvent]:
     """The Responses API stream of `response`: created, each output item added, its deltas and
     done events, then completed."""
     sequence = itertools.count()
