@@ -84,11 +84,7 @@ class Scenario:
     def start_worker(self, *extra_args: str) -> WorkerProcess:
         """`python -m worker` on this scenario's queue; returns once it logged "worker started"."""
         log_path = self.tmp_path / f"worker-{len(self.workers)}.log"
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("TEMPORAL_", "AGENTS_", "DURABLE_AGENTS_"))
-        }
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "AGENTS_"))}
         env.pop("OPENAI_API_KEY", None)
         env.update(
             TEMPORAL_ADDRESS=self.address,

@@ -24,11 +24,7 @@ WORKER_START_SECONDS = 30
 
 
 def subprocess_env(**overrides: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TEMPORAL_", "AGENTS_", "DURABLE_AGENTS_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEMPORAL_", "AGENTS_"))}
     env.pop("OPENAI_API_KEY", None)
     return {**env, **overrides}
 
