@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = {"durable_agents", "protocol", "connection", "workflows", "activities", "worker", "client"}
+OURS = {
+    "durable_agents",
+    "protocol",
+    "connection",
+    "workflows",
+    "activities",
+    "worker",
+    "client",
+    "runner",
+}
 MAY_IMPORT = {
     "durable_agents": set(),
     "protocol": {"durable_agents"},
@@ -16,6 +25,15 @@ MAY_IMPORT = {
     "activities": {"durable_agents", "protocol", "connection"},
     "client": {"durable_agents", "protocol", "connection"},
     "worker": {"durable_agents", "protocol", "connection", "workflows", "activities", "client"},
+    "runner": {
+        "durable_agents",
+        "protocol",
+        "connection",
+        "workflows",
+        "activities",
+        "client",
+        "worker",
+    },
 }
 
 
