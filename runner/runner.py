@@ -1,0 +1,118 @@
+"""`Runner`: the SDK's entry point, with every run a Temporal workflow.
+
+`Runner.run(agent, input, ...)` takes the reference's arguments and returns its `RunResult`,
+plus an optional `run_id`: a run started again with the id of one that exists continues it (or
+returns its result when it has ended). With no Temporal address configured, runs go to the
+embedded default (`embedded`): the project's dev server and an in-process worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from durable_agents.agent import Agent
+from durable_agents.exceptions import UserError
+from durable_agents.lifecycle import RunHooksBase
+from durable_agents.memory import Session
+from durable_agents.result import RunResult
+from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
+
+from . import embedded
+
+
+class Runner:
+    @classmethod
+    async def run(
+        cls,
+        starting_agent: Agent[Any],
+        input: Any,
+        *,
+        context: Any = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        hooks: RunHooksBase[Any] | None = None,
+        run_config: RunConfig | None = None,
+        previous_response_id: str | None = None,
+        auto_previous_response_id: bool = False,
+        conversation_id: str | None = None,
+        session: Session | None = None,
+        run_id: str | None = None,
+    ) -> RunResult:
+        """Runs the agent to a final output, as the reference's `Runner.run` does."""
+        if not isinstance(starting_agent, Agent):
+            raise UserError(f"Runner.run takes an Agent, got {starting_agent!r}")
+        return await embedded.run(
+            starting_agent,
+            input,
+            context=context,
+            hooks=hooks,
+            session=session,
+            run_id=run_id,
+            max_turns=max_turns,
+            run_config=run_config,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
+        )
+
+    @classmethod
+    def run_sync(
+        cls,
+        starting_agent: Agent[Any],
+        input: Any,
+        *,
+        context: Any = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        hooks: RunHooksBase[Any] | None = None,
+        run_config: RunConfig | None = None,
+        previous_response_id: str | None = None,
+        auto_previous_response_id: bool = False,
+        conversation_id: str | None = None,
+        session: Session | None = None,
+        run_id: str | None = None,
+    ) -> RunResult:
+        """`run` for code without an event loop. As in the reference, it refuses inside a
+        running loop and runs on the thread's default loop, which it leaves open, so objects
+        bound to that loop (sessions' locks...) work across calls."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise RuntimeError(
+                "Runner.run_sync() cannot be called when an event loop is already running."
+            )
+        policy = asyncio.get_event_loop_policy()
+        try:
+            loop = policy.get_event_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or loop.is_closed():
+            loop = policy.new_event_loop()
+            policy.set_event_loop(loop)
+        task = loop.create_task(
+            cls.run(
+                starting_agent,
+                input,
+                context=context,
+                max_turns=max_turns,
+                hooks=hooks,
+                run_config=run_config,
+                previous_response_id=previous_response_id,
+                auto_previous_response_id=auto_previous_response_id,
+                conversation_id=conversation_id,
+                session=session,
+                run_id=run_id,
+            )
+        )
+        try:
+            return loop.run_until_complete(task)
+        except BaseException:
+            # An interrupted caller (Ctrl-C) leaves no task behind on the shared loop; the run
+            # itself stays on the server, and the same run_id continues it.
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    loop.run_until_complete(task)
+            raise

@@ -1,0 +1,92 @@
+"""`Runner` in the embedded default: SDK-style programs run as scripts, on a dev server the
+project starts, served by an in-process worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runner import dev_server
+
+REPO = Path(__file__).resolve().parents[2]
+PROGRAMS = Path(__file__).parent / "programs"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
+    dev_server.stop(tmp_path)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
+    env.pop("OPENAI_API_KEY", None)
+    return {**env, "PYTHONPATH": str(REPO)}
+
+
+def _script(project: Path, name: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(PROGRAMS / name), *args],
+        cwd=project,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _finish(process: subprocess.Popen[str]) -> tuple[dict, str]:
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    return json.loads(out.strip().splitlines()[-1]), err
+
+
+def test_an_sdk_program_runs_unchanged(project: Path) -> None:
+    report, err = _finish(_script(project, "trip.py", str(project / "sessions.sqlite")))
+    assert report == {
+        "final_output": "Rome was lovely.",
+        "last_agent": "guide",
+        "cities": ["Rome"],  # the tool changed the program's own context object
+        "tools_ended": 1,
+        "again": "Rome was lovely. | "
+        "Runner.run_sync() cannot be called when an event loop is already running.",
+        "session_items": 8,  # 6 items of the first run, 2 of the second
+    }
+    assert err.count("UI http://127.0.0.1:") == 1  # the link, once
+    assert (project / ".durable_agents" / "temporal.db").exists()
+
+
+def test_a_killed_script_continues_its_run_with_the_same_run_id(project: Path) -> None:
+    log, resumed = project / "tools.log", project / "resumed"
+    args = ("trip-run-1", str(log), str(resumed))
+    first = _script(project, "resumable.py", *args)
+    deadline = time.monotonic() + 60
+    while "slow start" not in (log.read_text() if log.exists() else ""):
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    resumed.touch()
+
+    report, _ = _finish(_script(project, "resumable.py", *args))
+    assert report == {"final_output": "all done", "run_id": "trip-run-1"}
+    # The completed tool did not run again; the one killed mid-call ran to its end once.
+    assert log.read_text().splitlines() == [
+        "quick start",
+        "quick end",
+        "slow start",
+        "slow start",
+        "slow end",
+    ]
+
+    again, _ = _finish(_script(project, "resumable.py", *args))
+    assert again == report  # a finished run's id returns its result
+    assert log.read_text().count("\n") == 5
