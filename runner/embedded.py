@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+import structlog
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -51,6 +53,17 @@ def task_queue_for(registry: AgentRegistry) -> str:
     programs in one project never take each other's runs."""
     names = "\n".join(sorted(registry.agent_names()))
     return "embedded-" + hashlib.sha256(names.encode()).hexdigest()[:16]
+
+
+def quiet_logging() -> None:
+    """The activities log through structlog, which unconfigured prints every debug line to
+    stdout: a program's output is its own, so only warnings go, to stderr. A program that
+    configures structlog itself keeps its configuration."""
+    if not structlog.is_configured():
+        structlog.configure(
+            wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+            logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        )
 
 
 async def connect(project_dir: Path) -> Client:
@@ -122,6 +135,7 @@ async def run(
 ) -> RunResult:
     from worker.build import build_worker  # the worker side loads only when a run needs it
 
+    quiet_logging()
     registry = registry_for(starting_agent, context=context, hooks=hooks, session=session)
     client = await connect(Path.cwd())
     queue = task_queue_for(registry)

@@ -46,7 +46,8 @@ def _script(project: Path, name: str, *args: str) -> subprocess.Popen[str]:
 def _finish(process: subprocess.Popen[str]) -> tuple[dict, str]:
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
-    return json.loads(out.strip().splitlines()[-1]), err
+    [line] = out.splitlines()  # nothing but the program's own output on stdout
+    return json.loads(line), err
 
 
 def test_an_sdk_program_runs_unchanged(project: Path) -> None:
