@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from typing import Any
 
 from durable_agents.agent import Agent
@@ -42,6 +43,12 @@ class Runner:
         """Runs the agent to a final output, as the reference's `Runner.run` does."""
         if not isinstance(starting_agent, Agent):
             raise UserError(f"Runner.run takes an Agent, got {starting_agent!r}")
+        if os.environ.get("TEMPORAL_ADDRESS"):
+            # Not silently ignored: the program asked for a cluster this Runner cannot use yet.
+            raise UserError(
+                "Runner does not run on a configured Temporal cluster yet (TEMPORAL_ADDRESS is "
+                "set): unset it for the embedded server, or start runs with AgentClient"
+            )
         return await embedded.run(
             starting_agent,
             input,

@@ -91,3 +91,18 @@ def test_a_killed_script_continues_its_run_with_the_same_run_id(project: Path) -
     again, _ = _finish(_script(project, "resumable.py", *args))
     assert again == report  # a finished run's id returns its result
     assert log.read_text().count("\n") == 5
+
+
+def test_a_configured_cluster_is_refused_not_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from durable_agents import Agent, Runner, UserError
+
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "cluster:7233")
+    with pytest.raises(UserError, match="TEMPORAL_ADDRESS"):
+        Runner.run_sync(Agent(name="a"), "hi")
+
+
+def test_runner_takes_an_agent() -> None:
+    from durable_agents import Runner, UserError
+
+    with pytest.raises(UserError, match="takes an Agent"):
+        Runner.run_sync("assistant", "hi")  # type: ignore[arg-type]
