@@ -14,6 +14,7 @@ import hashlib
 import logging
 import sys
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,10 @@ from durable_agents.result import RunResult
 
 from . import dev_server
 
-_clients: dict[tuple[int, str], Client] = {}
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Client]] = (
+    weakref.WeakKeyDictionary()
+)
+"""One client per event loop and server: a client is used on the loop it was made on."""
 _announced: set[str] = set()
 
 
@@ -75,10 +79,10 @@ async def connect(project_dir: Path) -> Client:
             f"(state in {server.state_dir})",
             file=sys.stderr,
         )
-    key = (id(asyncio.get_running_loop()), server.address)
-    if key not in _clients:
-        _clients[key] = await _connect_when_healthy(server)
-    return _clients[key]
+    clients = _clients.setdefault(asyncio.get_running_loop(), {})
+    if server.address not in clients:
+        clients[server.address] = await _connect_when_healthy(server)
+    return clients[server.address]
 
 
 async def _connect_when_healthy(server: dev_server.DevServer) -> Client:
