@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from client import AgentClient
@@ -117,13 +117,20 @@ def registry_for(
 
 async def existing_result(agents: AgentClient, run_id: str) -> RunResult | None:
     """The result of a run with this id that already exists (waiting for it to end while this
-    process's worker serves it), or None when there is none."""
+    process's worker serves it), or None when there is none. A run still going on another
+    task queue is another program's: this worker would never serve it, so waiting would hang."""
     try:
-        await agents.temporal_client.get_workflow_handle(run_id).describe()
+        description = await agents.temporal_client.get_workflow_handle(run_id).describe()
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
             return None
         raise
+    queue = description.raw_description.execution_config.task_queue.name
+    if description.status == WorkflowExecutionStatus.RUNNING and queue != agents.task_queue:
+        raise UserError(
+            f"run {run_id!r} is in progress with other agents (task queue {queue!r}); give a "
+            "new run_id, or start the program that began it"
+        )
     return await agents.result(run_id)
 
 

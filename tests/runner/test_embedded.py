@@ -3,6 +3,7 @@ project starts, served by an in-process worker."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -106,3 +107,27 @@ def test_runner_takes_an_agent() -> None:
 
     with pytest.raises(UserError, match="takes an Agent"):
         Runner.run_sync("assistant", "hi")  # type: ignore[arg-type]
+
+
+def test_a_run_id_in_progress_with_other_agents_is_refused_not_waited_on(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from temporalio.client import Client
+
+    from connection.converter import data_converter
+    from durable_agents import Agent, Runner, UserError
+    from durable_agents.testing import ScriptedModel
+    from protocol.names import WORKFLOW_NAME
+    from protocol.run import RunInput
+
+    async def start_elsewhere() -> None:
+        server = dev_server.ensure(project)
+        client = await Client.connect(server.address, data_converter=data_converter())
+        run_input = RunInput(agent_name="other", input="hi")
+        await client.start_workflow(WORKFLOW_NAME, run_input, id="taken", task_queue="elsewhere")
+
+    monkeypatch.chdir(project)
+    asyncio.run(start_elsewhere())
+    agent = Agent(name="mine", model=ScriptedModel(lambda request: "ok"))
+    with pytest.raises(UserError, match="in progress with other agents"):
+        Runner.run_sync(agent, "hi", run_id="taken")
