@@ -131,3 +131,13 @@ def test_a_run_id_in_progress_with_other_agents_is_refused_not_waited_on(
     agent = Agent(name="mine", model=ScriptedModel(lambda request: "ok"))
     with pytest.raises(UserError, match="in progress with other agents"):
         Runner.run_sync(agent, "hi", run_id="taken")
+
+
+def test_two_different_agents_with_one_name_are_a_clear_error() -> None:
+    from durable_agents import Agent, Runner, UserError
+
+    left = Agent(name="left", handoffs=[Agent(name="twin", instructions="one")])
+    right = Agent(name="right", handoffs=[Agent(name="twin", instructions="two")])
+    start = Agent(name="start", handoffs=[left, right])
+    with pytest.raises(UserError, match="two different agents are named 'twin'"):
+        Runner.run_sync(start, "hi")

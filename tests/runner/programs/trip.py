@@ -5,6 +5,7 @@ lines name durable_agents. Prints what it saw as one JSON line."""
 import asyncio
 import json
 import sys
+import threading
 from dataclasses import dataclass, field
 
 from durable_agents import Agent, RunContextWrapper, RunHooks, Runner, SQLiteSession, function_tool
@@ -15,6 +16,7 @@ from durable_agents.testing import ScriptedModel
 @dataclass
 class Trip:
     cities: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # no JSON form: stays here
 
 
 class CountTools(RunHooks):
@@ -29,7 +31,8 @@ def main() -> None:
     @function_tool
     def visit(ctx: RunContextWrapper[Trip], city: str) -> str:
         """Visit a city."""
-        ctx.context.cities.append(city)
+        with ctx.context.lock:
+            ctx.context.cities.append(city)
         return f"visited {city}"
 
     guide = Agent(name="guide", model=ScriptedModel(lambda request: "Rome was lovely."))
