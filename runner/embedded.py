@@ -10,11 +10,13 @@ agents and the same `run_id`, serves the run it left behind; it drains when the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import sys
 import time
 import weakref
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from client import AgentClient
+from client.agent_client import new_run_id
 from connection.converter import data_converter
 from durable_agents.agent import Agent
 from durable_agents.exceptions import UserError
@@ -115,15 +118,14 @@ def registry_for(
     )
 
 
-async def existing_result(agents: AgentClient, run_id: str) -> RunResult | None:
-    """The result of a run with this id that already exists (waiting for it to end while this
-    process's worker serves it), or None when there is none. A run still going on another
-    task queue is another program's: this worker would never serve it, so waiting would hang."""
+async def run_exists(agents: AgentClient, run_id: str) -> bool:
+    """Whether a run with this id exists; one still going on another task queue is another
+    program's, which this worker would never serve, so waiting on it would hang."""
     try:
         description = await agents.temporal_client.get_workflow_handle(run_id).describe()
     except RPCError as e:
         if e.status == RPCStatusCode.NOT_FOUND:
-            return None
+            return False
         raise
     queue = description.raw_description.execution_config.task_queue.name
     if description.status == WorkflowExecutionStatus.RUNNING and queue != agents.task_queue:
@@ -131,7 +133,49 @@ async def existing_result(agents: AgentClient, run_id: str) -> RunResult | None:
             f"run {run_id!r} is in progress with other agents (task queue {queue!r}); give a "
             "new run_id, or start the program that began it"
         )
-    return await agents.result(run_id)
+    return True
+
+
+@contextlib.asynccontextmanager
+async def served(
+    starting_agent: Agent[Any],
+    *,
+    context: Any,
+    hooks: RunHooksBase[Any] | None,
+    session: Session | None,
+) -> AsyncIterator[AgentClient]:
+    """A client for runs of this agent graph, with this process's worker serving them until
+    the block ends (then it drains)."""
+    from worker.build import build_worker  # the worker side loads only when a run needs it
+
+    quiet_logging()
+    registry = registry_for(starting_agent, context=context, hooks=hooks, session=session)
+    client = await connect(Path.cwd())
+    queue = task_queue_for(registry)
+    async with build_worker(client, registry, task_queue=queue):
+        yield AgentClient(client, task_queue=queue)
+
+
+async def start_or_attach(
+    agents: AgentClient,
+    starting_agent: Agent[Any],
+    input: Any,
+    *,
+    session: Session | None,
+    run_id: str,
+    **start: Any,
+) -> None:
+    """Starts the run, unless one with this id exists: then this call follows that one."""
+    if await run_exists(agents, run_id):
+        return
+    # The context stays in this process (see LiveContextRegistry): it need not serialise.
+    await agents.start(
+        starting_agent.name,
+        input,
+        run_id=run_id,
+        session_id=session.session_id if session is not None else None,
+        **start,
+    )
 
 
 async def run(
@@ -144,23 +188,9 @@ async def run(
     run_id: str | None,
     **start: Any,
 ) -> RunResult:
-    from worker.build import build_worker  # the worker side loads only when a run needs it
-
-    quiet_logging()
-    registry = registry_for(starting_agent, context=context, hooks=hooks, session=session)
-    client = await connect(Path.cwd())
-    queue = task_queue_for(registry)
-    agents = AgentClient(client, task_queue=queue)
-    async with build_worker(client, registry, task_queue=queue):
-        if run_id is not None:
-            found = await existing_result(agents, run_id)
-            if found is not None:
-                return found
-        # The context stays in this process (see LiveContextRegistry): it need not serialise.
-        return await agents.run(
-            starting_agent.name,
-            input,
-            run_id=run_id,
-            session_id=session.session_id if session is not None else None,
-            **start,
+    run_id = run_id or new_run_id(starting_agent.name)
+    async with served(starting_agent, context=context, hooks=hooks, session=session) as agents:
+        await start_or_attach(
+            agents, starting_agent, input, session=session, run_id=run_id, **start
         )
+        return await agents.result(run_id)

@@ -23,6 +23,17 @@ from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
 from . import embedded
 
 
+def _check(starting_agent: Any) -> None:
+    if not isinstance(starting_agent, Agent):
+        raise UserError(f"Runner takes an Agent to start with, got {starting_agent!r}")
+    if os.environ.get("TEMPORAL_ADDRESS"):
+        # Not silently ignored: the program asked for a cluster this Runner cannot use yet.
+        raise UserError(
+            "Runner does not run on a configured Temporal cluster yet (TEMPORAL_ADDRESS is "
+            "set): unset it for the embedded server, or start runs with AgentClient"
+        )
+
+
 class Runner:
     @classmethod
     async def run(
@@ -41,14 +52,7 @@ class Runner:
         run_id: str | None = None,
     ) -> RunResult:
         """Runs the agent to a final output, as the reference's `Runner.run` does."""
-        if not isinstance(starting_agent, Agent):
-            raise UserError(f"Runner.run takes an Agent, got {starting_agent!r}")
-        if os.environ.get("TEMPORAL_ADDRESS"):
-            # Not silently ignored: the program asked for a cluster this Runner cannot use yet.
-            raise UserError(
-                "Runner does not run on a configured Temporal cluster yet (TEMPORAL_ADDRESS is "
-                "set): unset it for the embedded server, or start runs with AgentClient"
-            )
+        _check(starting_agent)
         return await embedded.run(
             starting_agent,
             input,

@@ -105,7 +105,7 @@ def test_a_configured_cluster_is_refused_not_ignored(monkeypatch: pytest.MonkeyP
 def test_runner_takes_an_agent() -> None:
     from durable_agents import Runner, UserError
 
-    with pytest.raises(UserError, match="takes an Agent"):
+    with pytest.raises(UserError, match="takes an Agent to start with"):
         Runner.run_sync("assistant", "hi")  # type: ignore[arg-type]
 
 
