@@ -22,7 +22,6 @@ with workflow.unsafe.imports_passed_through():
     from durable_agents.models import TResponseInputItem
     from durable_agents.result import RunResult, RunStatus
     from durable_agents.spec import AgentSpec, HandoffSpec, RunSpecs
-    from durable_agents.usage import Usage
     from protocol.callbacks import AgentEndInput, ResolveRunInput
     from protocol.conversation import ConversationSnapshot
     from protocol.model_turn import ModelTurnInput, ModelTurnOutput
@@ -100,21 +99,7 @@ class AgentRunWorkflow:
 
     @workflow.query(name=PROGRESS_QUERY)
     def progress(self) -> RunProgress:
-        s, inp = self._state, self._inp
-        if s is None or inp is None:
-            return RunProgress(
-                status=self._status, current_turn=0, max_turns=0, current_agent="", usage=Usage()
-            )
-        return RunProgress(
-            status=self._status,
-            current_turn=s.turn,
-            max_turns=inp.max_turns,
-            current_agent=s.current_agent,
-            usage=outcome.usage_totals(s.usage),
-            cancel_requested=self._cancel_requested,
-            last_items=(s.recent_items + s.session_items)[-5:],
-            continued_runs=s.continued_runs,
-        )
+        return outcome.progress(self._status, self._state, self._inp, self._cancel_requested)
 
     @workflow.query(name=CONVERSATION_QUERY)
     def conversation(self, key: str) -> ConversationSnapshot:

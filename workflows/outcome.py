@@ -13,7 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from durable_agents.guardrail import InputGuardrailResult, OutputGuardrailResult
     from durable_agents.result import RunResult, RunStatus
     from durable_agents.usage import Usage
-    from protocol.run import RunState
+    from protocol.run import RunInput, RunProgress, RunState
     from protocol.segments import RunSegment
     from protocol.tools import ToolTripwire
 
@@ -164,4 +164,24 @@ def build_result(
         output_guardrail_results=state.output_guardrail_results,
         tool_input_guardrail_results=whole.tool_input_guardrail_results,
         tool_output_guardrail_results=whole.tool_output_guardrail_results,
+    )
+
+
+def progress(
+    status: RunStatus, state: RunState | None, inp: RunInput | None, cancel_requested: bool
+) -> RunProgress:
+    """What the progress query answers; before the run has started, only its status."""
+    if state is None or inp is None:
+        return RunProgress(
+            status=status, current_turn=0, max_turns=0, current_agent="", usage=Usage()
+        )
+    return RunProgress(
+        status=status,
+        current_turn=state.turn,
+        max_turns=inp.max_turns,
+        current_agent=state.current_agent,
+        usage=usage_totals(state.usage),
+        cancel_requested=cancel_requested,
+        last_items=(state.recent_items + state.session_items)[-5:],
+        continued_runs=state.continued_runs,
     )

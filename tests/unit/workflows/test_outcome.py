@@ -117,3 +117,8 @@ def test_the_result_joins_stored_items_with_the_runs_own():
     assert (result.current_turn, result.max_turns) == (4, 10)
     assert [i.agent_name for i in result.new_items] == ["old", "a"]
     assert result.input == "hi"
+
+
+def test_progress_before_the_run_starts_is_its_status_only() -> None:
+    answer = outcome.progress("running", None, None, cancel_requested=False)
+    assert (answer.status, answer.current_turn, answer.current_agent) == ("running", 0, "")
