@@ -111,6 +111,7 @@ __all__ = [
     "RunFailedError",
     "RunItem",
     "RunResult",
+    "RunResultStreaming",
     "SQLiteSession",
     "Session",
     "SessionABC",
@@ -143,10 +144,13 @@ __all__ = [
 ]
 
 
+_LOADED_ON_USE = {"Runner": "runner.runner", "RunResultStreaming": "runner.streaming"}
+
+
 def __getattr__(name: str) -> object:
-    """`Runner` loads on first use (PEP 562): it brings the client and the worker, which the
-    workflow sandbox, importing this package for its data types, must never load."""
-    if name == "Runner":
-        runner = importlib.import_module("runner.runner")
-        return runner.Runner
+    """`Runner` and its streamed result load on first use (PEP 562): they bring the client and
+    the worker, which the workflow sandbox, importing this package for its data types, must
+    never load."""
+    if name in _LOADED_ON_USE:
+        return getattr(importlib.import_module(_LOADED_ON_USE[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

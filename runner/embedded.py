@@ -35,6 +35,7 @@ from durable_agents.registry import AgentRegistry
 from durable_agents.result import RunResult
 
 from . import dev_server
+from .streaming import RunResultStreaming
 
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Client]] = (
     weakref.WeakKeyDictionary()
@@ -65,12 +66,19 @@ def task_queue_for(registry: AgentRegistry) -> str:
 def quiet_logging() -> None:
     """The activities log through structlog, which unconfigured prints every debug line to
     stdout: a program's output is its own, so only warnings go, to stderr. A program that
-    configures structlog itself keeps its configuration."""
+    configures structlog itself keeps its configuration.
+
+    Temporal's worker warns, with a traceback, of each activity attempt that failed: a service's
+    operator wants that, but here the program is told by the run's result or exception, as in
+    the SDK, so with logging left unconfigured only its errors are printed."""
     if not structlog.is_configured():
         structlog.configure(
             wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
             logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         )
+    activity_log = logging.getLogger("temporalio.activity")
+    if not logging.getLogger().handlers and activity_log.level == logging.NOTSET:
+        activity_log.setLevel(logging.ERROR)
 
 
 async def connect(project_dir: Path) -> Client:
@@ -137,19 +145,12 @@ async def run_exists(agents: AgentClient, run_id: str) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def served(
-    starting_agent: Agent[Any],
-    *,
-    context: Any,
-    hooks: RunHooksBase[Any] | None,
-    session: Session | None,
-) -> AsyncIterator[AgentClient]:
+async def served(registry: AgentRegistry) -> AsyncIterator[AgentClient]:
     """A client for runs of this agent graph, with this process's worker serving them until
     the block ends (then it drains)."""
     from worker.build import build_worker  # the worker side loads only when a run needs it
 
     quiet_logging()
-    registry = registry_for(starting_agent, context=context, hooks=hooks, session=session)
     client = await connect(Path.cwd())
     queue = task_queue_for(registry)
     async with build_worker(client, registry, task_queue=queue):
@@ -189,8 +190,53 @@ async def run(
     **start: Any,
 ) -> RunResult:
     run_id = run_id or new_run_id(starting_agent.name)
-    async with served(starting_agent, context=context, hooks=hooks, session=session) as agents:
+    registry = registry_for(starting_agent, context=context, hooks=hooks, session=session)
+    async with served(registry) as agents:
         await start_or_attach(
             agents, starting_agent, input, session=session, run_id=run_id, **start
         )
         return await agents.result(run_id)
+
+
+def streamed(
+    starting_agent: Agent[Any],
+    input: Any,
+    *,
+    context: Any,
+    hooks: RunHooksBase[Any] | None,
+    session: Session | None,
+    run_id: str | None,
+    max_turns: int,
+    **start: Any,
+) -> RunResultStreaming:
+    """The streamed run's result at once; a task serves the run with this process's worker
+    and follows its events into the result until the run ends (then the worker drains)."""
+    run_id = run_id or new_run_id(starting_agent.name)
+    registry = registry_for(starting_agent, context=context, hooks=hooks, session=session)
+
+    async def follow(streaming: RunResultStreaming) -> None:
+        async with served(registry) as agents:
+            await start_or_attach(
+                agents,
+                starting_agent,
+                input,
+                session=session,
+                run_id=run_id,
+                max_turns=max_turns,
+                stream_raw_events=True,
+                **start,
+            )
+            streaming.started(agents)
+            async for event in agents.stream_events(run_id):
+                await streaming.receive(event)
+            streaming.finished(await agents.result(run_id))
+
+    return RunResultStreaming(
+        run_id=run_id,
+        input=input,
+        starting_agent=starting_agent,
+        registry=registry,
+        context=context,
+        max_turns=max_turns,
+        follow=follow,
+    )

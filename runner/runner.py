@@ -21,6 +21,7 @@ from durable_agents.result import RunResult
 from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
 
 from . import embedded
+from .streaming import RunResultStreaming
 
 
 def _check(starting_agent: Any) -> None:
@@ -54,6 +55,40 @@ class Runner:
         """Runs the agent to a final output, as the reference's `Runner.run` does."""
         _check(starting_agent)
         return await embedded.run(
+            starting_agent,
+            input,
+            context=context,
+            hooks=hooks,
+            session=session,
+            run_id=run_id,
+            max_turns=max_turns,
+            run_config=run_config,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
+        )
+
+    @classmethod
+    def run_streamed(
+        cls,
+        starting_agent: Agent[Any],
+        input: Any,
+        *,
+        context: Any = None,
+        max_turns: int = DEFAULT_MAX_TURNS,
+        hooks: RunHooksBase[Any] | None = None,
+        run_config: RunConfig | None = None,
+        previous_response_id: str | None = None,
+        auto_previous_response_id: bool = False,
+        conversation_id: str | None = None,
+        session: Session | None = None,
+        run_id: str | None = None,
+    ) -> RunResultStreaming:
+        """Starts the run and returns at once, as the reference's does (so it is called with an
+        event loop running); `stream_events()` follows the run, token deltas included."""
+        _check(starting_agent)
+        asyncio.get_running_loop()
+        return embedded.streamed(
             starting_agent,
             input,
             context=context,
