@@ -1,4 +1,4 @@
-"""The embedded default: the project's dev server and an in-process worker for one run.
+"""The embedded default: the project's dev server and an in-process worker for each run.
 
 Each run gets a worker of its own, built from the agents the program passed (the graph
 reachable from the starting agent) and the live objects it passed with them (hooks, a session,
@@ -15,32 +15,23 @@ import hashlib
 import logging
 import sys
 import time
-import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import structlog
-from temporalio.client import Client, WorkflowExecutionStatus
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
 
 from client import AgentClient
-from client.agent_client import new_run_id
 from connection.converter import data_converter
 from durable_agents.agent import Agent
 from durable_agents.exceptions import UserError
 from durable_agents.lifecycle import RunHooksBase
 from durable_agents.memory import Session
 from durable_agents.registry import AgentRegistry
-from durable_agents.result import RunResult
 
-from . import dev_server
-from .streaming import RunResultStreaming
+from . import clients, connected, dev_server
 
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Client]] = (
-    weakref.WeakKeyDictionary()
-)
-"""One client per event loop and server: a client is used on the loop it was made on."""
 _announced: set[str] = set()
 
 
@@ -82,6 +73,10 @@ def quiet_logging() -> None:
 
 
 async def connect(project_dir: Path) -> Client:
+    """The project's dev server, or the configured cluster when a program asked for an
+    in-process worker there (`connected.IN_PROCESS_WORKER`)."""
+    if connected.configured():
+        return await connected.cluster_client()
     server = await asyncio.to_thread(dev_server.ensure, project_dir)
     if server.address not in _announced:
         _announced.add(server.address)
@@ -90,10 +85,7 @@ async def connect(project_dir: Path) -> Client:
             f"(state in {server.state_dir})",
             file=sys.stderr,
         )
-    clients = _clients.setdefault(asyncio.get_running_loop(), {})
-    if server.address not in clients:
-        clients[server.address] = await _connect_when_healthy(server)
-    return clients[server.address]
+    return await clients.cached(server.address, lambda: _connect_when_healthy(server))
 
 
 async def _connect_when_healthy(server: dev_server.DevServer) -> Client:
@@ -126,24 +118,6 @@ def registry_for(
     )
 
 
-async def run_exists(agents: AgentClient, run_id: str) -> bool:
-    """Whether a run with this id exists; one still going on another task queue is another
-    program's, which this worker would never serve, so waiting on it would hang."""
-    try:
-        description = await agents.temporal_client.get_workflow_handle(run_id).describe()
-    except RPCError as e:
-        if e.status == RPCStatusCode.NOT_FOUND:
-            return False
-        raise
-    queue = description.raw_description.execution_config.task_queue.name
-    if description.status == WorkflowExecutionStatus.RUNNING and queue != agents.task_queue:
-        raise UserError(
-            f"run {run_id!r} is in progress with other agents (task queue {queue!r}); give a "
-            "new run_id, or start the program that began it"
-        )
-    return True
-
-
 @contextlib.asynccontextmanager
 async def served(registry: AgentRegistry) -> AsyncIterator[AgentClient]:
     """A client for runs of this agent graph, with this process's worker serving them until
@@ -155,88 +129,3 @@ async def served(registry: AgentRegistry) -> AsyncIterator[AgentClient]:
     queue = task_queue_for(registry)
     async with build_worker(client, registry, task_queue=queue):
         yield AgentClient(client, task_queue=queue)
-
-
-async def start_or_attach(
-    agents: AgentClient,
-    starting_agent: Agent[Any],
-    input: Any,
-    *,
-    session: Session | None,
-    run_id: str,
-    **start: Any,
-) -> None:
-    """Starts the run, unless one with this id exists: then this call follows that one."""
-    if await run_exists(agents, run_id):
-        return
-    # The context stays in this process (see LiveContextRegistry): it need not serialise.
-    await agents.start(
-        starting_agent.name,
-        input,
-        run_id=run_id,
-        session_id=session.session_id if session is not None else None,
-        **start,
-    )
-
-
-async def run(
-    starting_agent: Agent[Any],
-    input: Any,
-    *,
-    context: Any,
-    hooks: RunHooksBase[Any] | None,
-    session: Session | None,
-    run_id: str | None,
-    **start: Any,
-) -> RunResult:
-    run_id = run_id or new_run_id(starting_agent.name)
-    registry = registry_for(starting_agent, context=context, hooks=hooks, session=session)
-    async with served(registry) as agents:
-        await start_or_attach(
-            agents, starting_agent, input, session=session, run_id=run_id, **start
-        )
-        return await agents.result(run_id)
-
-
-def streamed(
-    starting_agent: Agent[Any],
-    input: Any,
-    *,
-    context: Any,
-    hooks: RunHooksBase[Any] | None,
-    session: Session | None,
-    run_id: str | None,
-    max_turns: int,
-    **start: Any,
-) -> RunResultStreaming:
-    """The streamed run's result at once; a task serves the run with this process's worker
-    and follows its events into the result until the run ends (then the worker drains)."""
-    run_id = run_id or new_run_id(starting_agent.name)
-    registry = registry_for(starting_agent, context=context, hooks=hooks, session=session)
-
-    async def follow(streaming: RunResultStreaming) -> None:
-        async with served(registry) as agents:
-            await start_or_attach(
-                agents,
-                starting_agent,
-                input,
-                session=session,
-                run_id=run_id,
-                max_turns=max_turns,
-                stream_raw_events=True,
-                **start,
-            )
-            streaming.started(agents)
-            async for event in agents.stream_events(run_id):
-                await streaming.receive(event)
-            streaming.finished(await agents.result(run_id))
-
-    return RunResultStreaming(
-        run_id=run_id,
-        input=input,
-        starting_agent=starting_agent,
-        registry=registry,
-        context=context,
-        max_turns=max_turns,
-        follow=follow,
-    )

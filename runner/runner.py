@@ -2,37 +2,54 @@
 
 `Runner.run(agent, input, ...)` takes the reference's arguments and returns its `RunResult`,
 plus an optional `run_id`: a run started again with the id of one that exists continues it (or
-returns its result when it has ended). With no Temporal address configured, runs go to the
-embedded default (`embedded`): the project's dev server and an in-process worker.
+returns its result when it has ended). With no Temporal cluster configured, runs go to the
+embedded default (`embedded`): the project's dev server and an in-process worker; with one,
+to its long-lived workers (`connected`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from typing import Any
 
 from durable_agents.agent import Agent
 from durable_agents.exceptions import UserError
 from durable_agents.lifecycle import RunHooksBase
 from durable_agents.memory import Session
+from durable_agents.registry import AgentRegistry
 from durable_agents.result import RunResult
 from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
+from durable_agents.run_context import RunContextWrapper
 
-from . import embedded
+from . import connected, embedded, runs
 from .streaming import RunResultStreaming
 
 
 def _check(starting_agent: Any) -> None:
     if not isinstance(starting_agent, Agent):
         raise UserError(f"Runner takes an Agent to start with, got {starting_agent!r}")
-    if os.environ.get("TEMPORAL_ADDRESS"):
-        # Not silently ignored: the program asked for a cluster this Runner cannot use yet.
-        raise UserError(
-            "Runner does not run on a configured Temporal cluster yet (TEMPORAL_ADDRESS is "
-            "set): unset it for the embedded server, or start runs with AgentClient"
+
+
+def _serving(
+    starting_agent: Agent[Any],
+    *,
+    context: Any,
+    hooks: RunHooksBase[Any] | None,
+    session: Session | None,
+) -> tuple[AgentRegistry, runs.Serving, dict[str, Any]]:
+    """Who serves this run, and what its start carries besides the run's arguments: on a
+    configured cluster its workers (the context goes with the run), else a worker in this
+    process (the context stays here)."""
+    if connected.configured() and not connected.in_process_worker():
+        registry = AgentRegistry([starting_agent])
+        return (
+            registry,
+            lambda: connected.reached(registry, context=context, hooks=hooks),
+            {"context": context},
         )
+    registry = embedded.registry_for(starting_agent, context=context, hooks=hooks, session=session)
+    return registry, lambda: embedded.served(registry), {}
 
 
 class Runner:
@@ -54,11 +71,13 @@ class Runner:
     ) -> RunResult:
         """Runs the agent to a final output, as the reference's `Runner.run` does."""
         _check(starting_agent)
-        return await embedded.run(
+        _, serving, carried = _serving(
+            starting_agent, context=context, hooks=hooks, session=session
+        )
+        return await runs.run(
+            serving,
             starting_agent,
             input,
-            context=context,
-            hooks=hooks,
             session=session,
             run_id=run_id,
             max_turns=max_turns,
@@ -66,6 +85,7 @@ class Runner:
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
+            **carried,
         )
 
     @classmethod
@@ -88,11 +108,15 @@ class Runner:
         event loop running); `stream_events()` follows the run, token deltas included."""
         _check(starting_agent)
         asyncio.get_running_loop()
-        return embedded.streamed(
+        registry, serving, carried = _serving(
+            starting_agent, context=context, hooks=hooks, session=session
+        )
+        return runs.streamed(
+            serving,
             starting_agent,
             input,
-            context=context,
-            hooks=hooks,
+            registry=registry,
+            context_wrapper=RunContextWrapper(context),
             session=session,
             run_id=run_id,
             max_turns=max_turns,
@@ -100,6 +124,7 @@ class Runner:
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
+            **carried,
         )
 
     @classmethod

@@ -51,7 +51,7 @@ class RunResultStreaming:
         input: str | list[TResponseInputItem],
         starting_agent: Agent[Any],
         registry: AgentRegistry,
-        context: Any,
+        context_wrapper: RunContextWrapper[Any],
         max_turns: int,
         follow: Follow,
     ) -> None:
@@ -67,7 +67,8 @@ class RunResultStreaming:
         self.max_turns = max_turns
         self.is_complete = False
         self.status: RunStatus = "running"
-        self.context_wrapper: RunContextWrapper[Any] = RunContextWrapper(context, run_id=run_id)
+        self.context_wrapper = context_wrapper
+        context_wrapper.run_id = run_id
         self.input_guardrail_results: list[InputGuardrailResult] = []
         self.output_guardrail_results: list[OutputGuardrailResult] = []
         self.tool_input_guardrail_results: list[ToolGuardrailResult] = []
