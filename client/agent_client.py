@@ -30,7 +30,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from connection.item_store import ItemStore
 from connection.options import ConnectionOptions
-from durable_agents.exceptions import AgentsException
+from durable_agents.exceptions import AgentsException, UserError
 from durable_agents.models import TResponseInputItem
 from durable_agents.result import RunResult
 from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
@@ -217,6 +217,12 @@ class AgentClient:
         the model calls stream, and their events (token deltas...) are published to the run's
         stream as `raw_response_event`s (`run_streamed` sets it)."""
         run_config = run_config or RunConfig()
+        if objects := run_config.objects():
+            raise UserError(
+                f"RunConfig {', '.join(objects)}: objects of this process cannot travel with a "
+                "run started by name; give them to the worker (its AgentRegistry, its model "
+                "provider) and name them here, or run with Runner in this process"
+            )
         if unhonoured := run_config.unhonoured_tracing():
             warnings.warn(
                 f"RunConfig {', '.join(unhonoured)}: tracing is not implemented yet, "

@@ -31,6 +31,7 @@ from durable_agents.exceptions import UserError
 from durable_agents.lifecycle import RunHooksBase
 from durable_agents.models import Model
 from durable_agents.registry import AgentRegistry
+from durable_agents.run_config import RunConfig
 
 from . import clients
 
@@ -69,7 +70,11 @@ async def cluster_client() -> Client:
 
 
 def check_crossable(
-    registry: AgentRegistry, *, context: Any, hooks: RunHooksBase[Any] | None
+    registry: AgentRegistry,
+    *,
+    context: Any,
+    hooks: RunHooksBase[Any] | None,
+    run_config: RunConfig | None,
 ) -> None:
     """What would not reach the cluster's workers: refused before anything starts."""
     there = "the run goes to the workers of the configured Temporal cluster"
@@ -82,6 +87,11 @@ def check_crossable(
                 f"leave this process ({there}): give the model by name, which the worker's "
                 f"model provider resolves, or {here}"
             )
+    if run_config is not None and (objects := run_config.objects()):
+        raise UserError(
+            f"RunConfig {', '.join(objects)}: objects cannot leave this process ({there}): "
+            f"give them to the worker and name them here, or {here}"
+        )
     if hooks is not None:
         raise UserError(
             f"hooks objects cannot leave this process ({there}): give them to the worker's "
@@ -120,10 +130,14 @@ async def check_served(agents: AgentClient) -> None:
 
 @contextlib.asynccontextmanager
 async def reached(
-    registry: AgentRegistry, *, context: Any, hooks: RunHooksBase[Any] | None
+    registry: AgentRegistry,
+    *,
+    context: Any,
+    hooks: RunHooksBase[Any] | None,
+    run_config: RunConfig | None,
 ) -> AsyncIterator[AgentClient]:
     """A client for runs on the cluster's workers, once what the run needs can reach them."""
-    check_crossable(registry, context=context, hooks=hooks)
+    check_crossable(registry, context=context, hooks=hooks, run_config=run_config)
     agents = await agent_client()
     await check_served(agents)
     yield agents

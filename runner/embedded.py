@@ -28,6 +28,7 @@ from durable_agents.agent import Agent
 from durable_agents.exceptions import UserError
 from durable_agents.lifecycle import RunHooksBase
 from durable_agents.memory import Session
+from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
 
 from . import clients, connected, dev_server
@@ -109,17 +110,23 @@ def registry_for(
     context: Any,
     hooks: RunHooksBase[Any] | None,
     session: Session | None,
+    **config_objects: Any,
 ) -> AgentRegistry:
+    """The run's agent graph with the program's objects: `config_objects` are the RunConfig's
+    (`live_config.split`)."""
     return LiveContextRegistry(
         [starting_agent],
         context=context,
         hooks=hooks,
         session_factory=(lambda _session_id: session) if session is not None else None,
+        **config_objects,
     )
 
 
 @contextlib.asynccontextmanager
-async def served(registry: AgentRegistry) -> AsyncIterator[AgentClient]:
+async def served(
+    registry: AgentRegistry, *, model_provider: ModelProvider | None = None
+) -> AsyncIterator[AgentClient]:
     """A client for runs of this agent graph, with this process's worker serving them until
     the block ends (then it drains)."""
     from worker.build import build_worker  # the worker side loads only when a run needs it
@@ -127,5 +134,5 @@ async def served(registry: AgentRegistry) -> AsyncIterator[AgentClient]:
     quiet_logging()
     client = await connect(Path.cwd())
     queue = task_queue_for(registry)
-    async with build_worker(client, registry, task_queue=queue):
+    async with build_worker(client, registry, task_queue=queue, model_provider=model_provider):
         yield AgentClient(client, task_queue=queue)

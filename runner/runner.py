@@ -22,7 +22,7 @@ from durable_agents.result import RunResult
 from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
 from durable_agents.run_context import RunContextWrapper
 
-from . import connected, embedded, runs
+from . import connected, embedded, live_config, runs
 from .streaming import RunResultStreaming
 
 
@@ -37,19 +37,29 @@ def _serving(
     context: Any,
     hooks: RunHooksBase[Any] | None,
     session: Session | None,
+    run_config: RunConfig | None,
 ) -> tuple[AgentRegistry, runs.Serving, dict[str, Any]]:
     """Who serves this run, and what its start carries besides the run's arguments: on a
-    configured cluster its workers (the context goes with the run), else a worker in this
-    process (the context stays here)."""
+    configured cluster its workers (the context and the config go with the run), else a worker
+    in this process (which keeps the context and the config's objects here)."""
     if connected.configured() and not connected.in_process_worker():
         registry = AgentRegistry([starting_agent])
         return (
             registry,
-            lambda: connected.reached(registry, context=context, hooks=hooks),
-            {"context": context},
+            lambda: connected.reached(
+                registry, context=context, hooks=hooks, run_config=run_config
+            ),
+            {"context": context, "run_config": run_config},
         )
-    registry = embedded.registry_for(starting_agent, context=context, hooks=hooks, session=session)
-    return registry, lambda: embedded.served(registry), {}
+    live = live_config.split(run_config)
+    registry = embedded.registry_for(
+        starting_agent, context=context, hooks=hooks, session=session, **live.registry
+    )
+    return (
+        registry,
+        lambda: embedded.served(registry, model_provider=live.model_provider),
+        {"run_config": live.carried},
+    )
 
 
 class Runner:
@@ -72,7 +82,7 @@ class Runner:
         """Runs the agent to a final output, as the reference's `Runner.run` does."""
         _check(starting_agent)
         _, serving, carried = _serving(
-            starting_agent, context=context, hooks=hooks, session=session
+            starting_agent, context=context, hooks=hooks, session=session, run_config=run_config
         )
         return await runs.run(
             serving,
@@ -81,7 +91,6 @@ class Runner:
             session=session,
             run_id=run_id,
             max_turns=max_turns,
-            run_config=run_config,
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
@@ -109,7 +118,7 @@ class Runner:
         _check(starting_agent)
         asyncio.get_running_loop()
         registry, serving, carried = _serving(
-            starting_agent, context=context, hooks=hooks, session=session
+            starting_agent, context=context, hooks=hooks, session=session, run_config=run_config
         )
         return runs.streamed(
             serving,
@@ -120,7 +129,6 @@ class Runner:
             session=session,
             run_id=run_id,
             max_turns=max_turns,
-            run_config=run_config,
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,

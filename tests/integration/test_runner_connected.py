@@ -11,18 +11,27 @@ import pytest
 from openai.types.responses import ResponseCompletedEvent
 from temporalio.testing import WorkflowEnvironment
 
+from client import AgentClient
 from durable_agents import (
     Agent,
+    GuardrailFunctionOutput,
     RawResponsesStreamEvent,
+    RunConfig,
     RunHooks,
     RunItemStreamEvent,
     Runner,
     UnknownAgentError,
     UserError,
+    input_guardrail,
 )
 from durable_agents.testing import ScriptedModel
 
 from .conftest import WorkerProcess
+
+
+@input_guardrail
+def no_guardrail(ctx: object, agent: Agent, input: object) -> GuardrailFunctionOutput:
+    return GuardrailFunctionOutput(tripwire_triggered=False)
 
 
 @pytest.fixture(autouse=True)
@@ -91,6 +100,10 @@ async def test_a_queue_no_worker_polls_is_refused_at_start() -> None:
         ),
         ({"hooks": RunHooks()}, "hooks objects cannot leave this process"),
         ({"context": {"lock": threading.Lock()}}, "does not serialise to JSON"),
+        (
+            {"run_config": RunConfig(call_model_input_filter=lambda data: data.model_data)},
+            "RunConfig call_model_input_filter: objects cannot leave this process",
+        ),
     ],
 )
 async def test_what_cannot_cross_to_the_workers_is_refused_at_start(
@@ -100,6 +113,15 @@ async def test_what_cannot_cross_to_the_workers_is_refused_at_start(
     with pytest.raises(UserError, match=message) as refused:
         await Runner.run(input="hi", **kwargs)
     assert "DURABLE_AGENTS_RUNNER_IN_PROCESS_WORKER=1" in str(refused.value)
+
+
+async def test_a_run_started_by_name_refuses_run_config_objects(
+    temporal_env: WorkflowEnvironment,
+) -> None:
+    agents = AgentClient(temporal_env.client, task_queue="nobody-polls")
+    config = RunConfig(model=ScriptedModel(["hi"]), input_guardrails=["named", no_guardrail])
+    with pytest.raises(UserError, match="RunConfig input_guardrails, model: objects of this"):
+        await agents.start("echo", "hi", run_config=config)
 
 
 async def test_an_in_process_worker_on_the_cluster_takes_live_objects(
