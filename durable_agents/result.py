@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, PrivateAttr, TypeAdapter
 
+from .agent import Agent
+from .exceptions import UserError
 from .guardrail import InputGuardrailResult, OutputGuardrailResult, ToolGuardrailResult
 from .items import ItemHelpers, RunItem
 from .models import ModelResponse, TResponseInputItem
+from .run_context import RunContextWrapper
 from .usage import Usage
 
 T = TypeVar("T")
@@ -26,7 +29,9 @@ RunStatus = Literal[
 
 
 class RunResult(BaseModel):
-    """`RunResult` of the reference, minus live objects: agents are named, not embedded."""
+    """`RunResult` of the reference. It crosses from the workflow as data, agents by name;
+    `Runner`, which has the program's agents and context, adds `last_agent` and
+    `context_wrapper` as the reference has them (`with_program_objects`)."""
 
     run_id: str = ""
     status: RunStatus = "completed"
@@ -42,6 +47,32 @@ class RunResult(BaseModel):
     output_guardrail_results: list[OutputGuardrailResult] = Field(default_factory=list)
     tool_input_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
     tool_output_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
+    _last_agent: Agent[Any] | None = PrivateAttr(default=None)
+    _context_wrapper: RunContextWrapper[Any] | None = PrivateAttr(default=None)
+
+    def with_program_objects(self, last_agent: Agent[Any], context: Any) -> RunResult:
+        """This result, holding the program's own last agent and context."""
+        self._last_agent = last_agent
+        self._context_wrapper = RunContextWrapper(context, usage=self.usage, run_id=self.run_id)
+        return self
+
+    @property
+    def last_agent(self) -> Agent[Any]:
+        if self._last_agent is None:
+            raise UserError(
+                f"this result has its last agent by name only ({self.last_agent_name!r}, "
+                "`last_agent_name`): the run was started by name, not by Runner with the agent"
+            )
+        return self._last_agent
+
+    @property
+    def context_wrapper(self) -> RunContextWrapper[Any]:
+        if self._context_wrapper is None:
+            raise UserError(
+                "this result has no context wrapper: the run was started by name, not by "
+                "Runner with the context (its usage is `usage`)"
+            )
+        return self._context_wrapper
 
     @property
     def last_response_id(self) -> str | None:

@@ -81,13 +81,15 @@ class Runner:
     ) -> RunResult:
         """Runs the agent to a final output, as the reference's `Runner.run` does."""
         _check(starting_agent)
-        _, serving, carried = _serving(
+        registry, serving, carried = _serving(
             starting_agent, context=context, hooks=hooks, session=session, run_config=run_config
         )
         return await runs.run(
             serving,
             starting_agent,
             input,
+            registry=registry,
+            program_context=context,
             session=session,
             run_id=run_id,
             max_turns=max_turns,

@@ -69,16 +69,21 @@ async def run(
     starting_agent: Agent[Any],
     input: Any,
     *,
+    registry: AgentRegistry,
+    program_context: Any,
     session: Session | None,
     run_id: str | None,
     **start: Any,
 ) -> RunResult:
+    """`program_context` is the program's own object, for the result (what the run carries,
+    if anything, is in `start`)."""
     run_id = run_id or new_run_id(starting_agent.name)
     async with serving() as agents:
         await start_or_attach(
             agents, starting_agent, input, session=session, run_id=run_id, **start
         )
-        return await agents.result(run_id)
+        result = await agents.result(run_id)
+    return result.with_program_objects(registry.get_agent(result.last_agent_name), program_context)
 
 
 def streamed(

@@ -56,6 +56,8 @@ def test_an_sdk_program_runs_unchanged(project: Path) -> None:
     assert report == {
         "final_output": "Rome was lovely.",
         "last_agent": "guide",
+        "last_agent_is_the_guide": True,
+        "context_is_the_trip": True,
         "cities": ["Rome"],  # the tool changed the program's own context object
         "tools_ended": 1,
         "again": "Rome was lovely. | "
@@ -92,14 +94,6 @@ def test_a_killed_script_continues_its_run_with_the_same_run_id(project: Path) -
     again, _ = _finish(_script(project, "resumable.py", *args))
     assert again == report  # a finished run's id returns its result
     assert log.read_text().count("\n") == 5
-
-
-def test_a_configured_cluster_is_refused_not_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
-    from durable_agents import Agent, Runner, UserError
-
-    monkeypatch.setenv("TEMPORAL_ADDRESS", "cluster:7233")
-    with pytest.raises(UserError, match="TEMPORAL_ADDRESS"):
-        Runner.run_sync(Agent(name="a"), "hi")
 
 
 def test_runner_takes_an_agent() -> None:
@@ -141,3 +135,43 @@ def test_two_different_agents_with_one_name_are_a_clear_error() -> None:
     start = Agent(name="start", handoffs=[left, right])
     with pytest.raises(UserError, match="two different agents are named 'twin'"):
         Runner.run_sync(start, "hi")
+
+
+STREAMED_KINDS = ["agent:counter", "tool_called", "tool_output", "message_output_created"]
+
+
+@pytest.mark.parametrize("how", ["read", "late"])
+def test_run_streamed_returns_at_once_and_streams_the_run(project: Path, how: str) -> None:
+    report, _ = _finish(_script(project, "streamed.py", how))
+    assert report == {
+        "complete_at_once": False,
+        "deltas": "There are three of them.",
+        "kinds": STREAMED_KINDS,
+        "complete": True,
+        "status": "completed",
+        "final_output": "There are three of them.",
+        "last_agent": True,
+        "items": 3,
+        "turns": 2,
+    }
+
+
+def test_a_streamed_run_cancelled_after_its_turn_ends_with_what_it_has(project: Path) -> None:
+    report, _ = _finish(_script(project, "streamed.py", "cancel"))
+    assert report["kinds"] == STREAMED_KINDS[:3]
+    assert report["status"] == "cancelled"
+    assert report["complete"] and report["items"] == 2
+
+
+def test_a_program_that_never_reads_its_stream_exits(project: Path) -> None:
+    report, err = _finish(_script(project, "streamed.py", "never"))
+    assert report == {"complete_at_once": False}
+    assert "Traceback" not in err
+
+
+def test_a_streamed_run_cancelled_at_once_ends_its_stream(project: Path) -> None:
+    report, err = _finish(_script(project, "streamed.py", "stop"))
+    assert "Traceback" not in err  # the cancelled tool is the run's news, not a warning
+    assert report["kinds"] == STREAMED_KINDS[:2]
+    assert report["status"] == "cancelled" and report["complete"]
+    assert report["final_output"] is None

@@ -61,7 +61,9 @@ def main() -> None:
 
     report = {
         "final_output": result.final_output,
-        "last_agent": result.last_agent_name,
+        "last_agent": result.last_agent.name,
+        "last_agent_is_the_guide": result.last_agent is guide,
+        "context_is_the_trip": result.context_wrapper.context is trip,
         "cities": trip.cities,
         "tools_ended": hooks.tools_ended,
         "again": asyncio.run(again()),
