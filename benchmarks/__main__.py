@@ -7,7 +7,8 @@ process and a driver process (see `benchmarks.common`). The peers need pins that
 ours, so each gets its own venv under `benchmarks/.venvs/` (`--setup-peers` creates them from
 PyPI); a peer whose venv is missing or broken is skipped with the reason. Latency runs of the
 systems are interleaved, so a burst of load on the machine hits them all alike. Numbers are
-printed, never asserted.
+printed, never asserted. A second, small table (`benchmarks.embedded`) times the embedded
+`Runner`: its first call, cold and warm, and each run after it, beside the SDK's `Runner`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 
 from temporalio.client import Client
 
+from . import embedded
 from .peers import peer_python, setup_peers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -629,10 +631,15 @@ async def bench(plan: Plan) -> None:
     all_systems = systems()
     await phase(all_systems, plan, stock=False)
     await phase(all_systems, plan, stock=True)
+    # The embedded Runner's rows: processes of their own, each folder with its own dev server.
+    first_calls = await asyncio.to_thread(
+        embedded.measure, embedded.QUICK if plan == QUICK else embedded.FULL
+    )
     LOGS.mkdir(exist_ok=True)
     saved = {"plan": plan.__dict__, "systems": [_saved(s) for s in all_systems]}
+    saved["embedded"] = first_calls
     (LOGS / "results.json").write_text(json.dumps(saved, indent=1))
-    report(all_systems, plan)
+    report(all_systems, plan, first_calls)
     print(f"load average at end: {load_average()}")
 
 
@@ -641,7 +648,9 @@ def _saved(system: System) -> dict[str, Any]:
     return {k: getattr(system, k) for k in keep}
 
 
-def report(all_systems: list[System], plan: Plan) -> None:
+def report(
+    all_systems: list[System], plan: Plan, first_calls: dict[str, Any] | None = None
+) -> None:
     lines, notes = table(all_systems, plan)
     print()
     print("\n".join(lines))
@@ -658,6 +667,9 @@ def report(all_systems: list[System], plan: Plan) -> None:
             print(f"{system.label}: {pins}")
     for note in notes:
         print(note)
+    if first_calls is not None:
+        print()
+        print("\n".join(embedded.table(first_calls)))
 
 
 def main() -> None:
@@ -680,7 +692,7 @@ def main() -> None:
     if args.table_from:
         saved = json.loads(Path(args.table_from).read_text())
         loaded = [System(**s) for s in saved["systems"]]
-        report(loaded, Plan(**saved["plan"]))
+        report(loaded, Plan(**saved["plan"]), saved.get("embedded"))
         return
     if args.setup_peers or args.setup_only:
         for name, failure in setup_peers().items():
