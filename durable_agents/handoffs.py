@@ -42,9 +42,8 @@ HandoffInputFilter = Callable[[HandoffInputData], Any]
 
 
 def _function_style(name: str) -> str:
-    name = name.replace(" ", "_")
-    transformed = re.sub(r"[^a-zA-Z0-9_]", "_", name)
-    return transformed.lower() if transformed != name else name
+    """Lowercase snake case, as the reference's `transform_string_function_style`."""
+    return re.sub(r"[^a-zA-Z0-9_]", "_", name.replace(" ", "_")).lower()
 
 
 @dataclass
