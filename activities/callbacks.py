@@ -47,9 +47,9 @@ class CallbackActivities(ActivityFamily):
                 lambda h: h.on_handoff(ctx, from_agent=source, to_agent=target),
                 lambda h: h.on_handoff(ctx, agent=target, source=source),
             )
-        if not inp.run_filter:
-            return HandoffCallOutput()
-        return await self._filtered(inp, handoff, ctx)
+        out = await self._filtered(inp, handoff, ctx) if inp.run_filter else HandoffCallOutput()
+        out.context = deps.context_update(scope)
+        return out
 
     async def _filtered(
         self, inp: HandoffCallInput, handoff: Handoff, ctx: RunContextWrapper[Any]

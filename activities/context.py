@@ -19,6 +19,7 @@ from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
 from durable_agents.run_context import AgentHookContext, RunContextWrapper
 from durable_agents.usage import Usage
+from protocol.context import ContextUpdate
 from protocol.scope import CallScope
 
 from .conversation_cache import ConversationCache
@@ -62,15 +63,27 @@ class WorkerDeps:
 
     def user_context(self, scope: CallScope) -> Any:
         """The run's context as the registry's `context_type`, rebuilt from the JSON the run
-        carries; a mismatch is the caller's input error, final."""
+        carries, once per activity (every callback of the call shares the object, as in the
+        reference); a mismatch is the caller's input error, final."""
+        if scope._user_context is not None:
+            return scope._user_context[0]
         try:
-            return self.registry.make_context(scope.context)
+            context = self.registry.make_context(scope.context)
         except Exception as e:
             raise ApplicationError(
                 f"the run's context does not match the registry's context_type: {e}",
                 type="UserError",
                 non_retryable=True,
             ) from e
+        scope._user_context = (context, jsonable(context))
+        return context
+
+    def context_update(self, scope: CallScope) -> ContextUpdate | None:
+        """How the activity's user code changed the context, for the run to keep."""
+        if scope._user_context is None:
+            return None
+        context, before = scope._user_context
+        return ContextUpdate.between(before, jsonable(context))
 
     def run_context(self, scope: CallScope) -> RunContextWrapper[Any]:
         return RunContextWrapper(

@@ -43,5 +43,6 @@ class GuardrailActivities(ActivityFamily):
             output=GuardrailFunctionOutput(
                 output_info=jsonable(output.output_info),
                 tripwire_triggered=output.tripwire_triggered,
-            )
+            ),
+            context=deps.context_update(scope),
         )

@@ -87,7 +87,9 @@ class ModelTurnActivities(ActivityFamily):
                 inp.conversation.key,
                 conversation + [item for item in response.output if output_item_type(item)],
             )
-        return _turn_output(response, [t.name for t in tools + handoffs], schema)
+        out = _turn_output(response, [t.name for t in tools + handoffs], schema)
+        out.context = deps.context_update(scope)
+        return out
 
 
 async def _streamed_response(model: Model, request: ModelRequest) -> ModelResponse:

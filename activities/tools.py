@@ -72,6 +72,7 @@ class ToolActivities(ActivityFamily):
                 out.tripwire = ToolTripwire(kind="input", result=objection)
             else:
                 out.output = out.output_text = objection.output.behavior.message or ""
+            out.context = deps.context_update(scope)
             return out
 
         await call_hooks(
@@ -93,6 +94,7 @@ class ToolActivities(ActivityFamily):
         if objection is not None:
             if objection.output.behavior.type == "raise_exception":
                 out.tripwire = ToolTripwire(kind="output", result=objection)
+                out.context = deps.context_update(scope)
                 return out
             value = objection.output.behavior.message or ""
         await call_hooks(
@@ -105,6 +107,7 @@ class ToolActivities(ActivityFamily):
 
         out.output = jsonable(value)
         out.output_text = ItemHelpers.stringify_tool_output(value)
+        out.context = deps.context_update(scope)
         return out
 
     @activity.defn(name=names.TOOLS_TO_FINAL_OUTPUT)
@@ -122,7 +125,9 @@ class ToolActivities(ActivityFamily):
             ToolsToFinalOutputResult,
         )
         return ToolsToFinalOutputOutput(
-            is_final_output=decided.is_final_output, final_output=jsonable(decided.final_output)
+            is_final_output=decided.is_final_output,
+            final_output=jsonable(decided.final_output),
+            context=self.deps.context_update(inp.scope),
         )
 
 

@@ -47,6 +47,8 @@ class RunResult(BaseModel):
     output_guardrail_results: list[OutputGuardrailResult] = Field(default_factory=list)
     tool_input_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
     tool_output_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
+    context: Any = None
+    """The run's context at the end, as JSON: the input's, with the changes its user code made."""
     _last_agent: Agent[Any] | None = PrivateAttr(default=None)
     _context_wrapper: RunContextWrapper[Any] | None = PrivateAttr(default=None)
 

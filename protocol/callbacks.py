@@ -11,6 +11,7 @@ from durable_agents.items import RunItem
 from durable_agents.models import TResponseInputItem
 from durable_agents.spec import RunSpecs
 
+from .context import ContextUpdate
 from .scope import CallScope
 from .segments import SegmentRef
 
@@ -48,6 +49,8 @@ class HandoffCallOutput(BaseModel):
     pre_handoff_items: list[RunItem] = Field(default_factory=list)
     new_items: list[RunItem] = Field(default_factory=list)
     input_items: list[RunItem] | None = None
+    context: ContextUpdate | None = None
+    """How the activity's user code changed the run's context, if it did."""
 
 
 class AgentEndInput(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from durable_agents.guardrail import GuardrailFunctionOutput
 
+from .context import ContextUpdate
 from .scope import CallScope
 
 
@@ -22,3 +23,5 @@ class GuardrailCheckInput(BaseModel):
 
 class GuardrailCheckOutput(BaseModel):
     output: GuardrailFunctionOutput
+    context: ContextUpdate | None = None
+    """How the activity's user code changed the run's context, if it did."""

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from durable_agents.model_settings import ModelSettings
 from durable_agents.models import ModelResponse
 
+from .context import ContextUpdate
 from .conversation import ConversationRef
 from .scope import CallScope
 
@@ -35,3 +36,5 @@ class ModelTurnOutput(BaseModel):
     final_output: Any = None
     has_final_output: bool = False
     """True when the response has no tool calls and yields a final output (text or validated)."""
+    context: ContextUpdate | None = None
+    """How the activity's user code changed the run's context, if it did."""

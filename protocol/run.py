@@ -19,6 +19,7 @@ from durable_agents.run_config import DEFAULT_MAX_TURNS, RunConfig
 from durable_agents.spec import RunSpecs
 from durable_agents.usage import Usage
 
+from .context import ContextUpdate
 from .segments import SegmentRef
 
 
@@ -59,6 +60,20 @@ class RunState(BaseModel):
     """From the worker that resolved the run; None when unknown (resolved by older code)."""
     recent_items: list[RunItem] = Field(default_factory=list)
     """The last session items of earlier runs, for `progress` right after a continue-as-new."""
+    context: Any = None
+    """The run's context now: the input's, with every change user code made applied."""
+    context_set: bool = False
+    """False before the run starts (and in states older code carried across continue-as-new,
+    which kept the context only in the input)."""
+
+    def start_context(self, initial: Any) -> None:
+        if not self.context_set:
+            self.context, self.context_set = initial, True
+
+    def took(self, update: ContextUpdate | None) -> None:
+        """Applies one activity's change to the run's context."""
+        if update is not None:
+            self.context = update.applied_to(self.context)
 
 
 class RunInput(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from durable_agents.guardrail import ToolGuardrailResult
 
+from .context import ContextUpdate
 from .scope import CallScope
 
 
@@ -31,6 +32,8 @@ class ToolCallOutput(BaseModel):
     input_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
     output_guardrail_results: list[ToolGuardrailResult] = Field(default_factory=list)
     tripwire: ToolTripwire | None = None
+    context: ContextUpdate | None = None
+    """How the activity's user code changed the run's context, if it did."""
 
 
 class ToolResultData(BaseModel):
@@ -47,3 +50,5 @@ class ToolsToFinalOutputInput(BaseModel):
 class ToolsToFinalOutputOutput(BaseModel):
     is_final_output: bool
     final_output: Any = None
+    context: ContextUpdate | None = None
+    """How the activity's user code changed the run's context, if it did."""

@@ -141,6 +141,7 @@ class AgentRunWorkflow:
             )
             self._stream.publish_agent_updated(inp.agent_name)
         s = self._state
+        s.start_context(inp.context)
         self._conversation = ModelConversation(
             s.original_input,
             sum(ref.generated_count for ref in self._conversation_segments()),
@@ -227,7 +228,7 @@ class AgentRunWorkflow:
             agent.input_guardrails + self._specs.run_input_guardrails,
             # The run's input as the model sees it (with a session: the history and the input).
             self.state.original_input,
-            self.state.input_guardrail_results,
+            self.state,
             lambda: stubs.start_model_turn(self._model_input(agent)),
         )
 
@@ -235,6 +236,7 @@ class AgentRunWorkflow:
         """Applies one model response: its items, then tools, then a handoff or the output."""
         inp, s = self.run_input, self.state
         response = turn.response
+        s.took(turn.context)
         s.agent_start_pending = False
         s.raw_responses.append(response)
         s.usage.add(response.usage)
@@ -261,7 +263,7 @@ class AgentRunWorkflow:
             return None
         final = builtin_decision(agent, results)
         if needs_custom_decision(agent, results):
-            final = await tool_steps.custom_decision(self._scope(agent), agent, results)
+            final = await tool_steps.custom_decision(self._scope(agent), agent, results, s)
         if final is None and not plan.tool_calls and turn.has_final_output:
             final = FinalOutput(turn.final_output)
         self._keep_turn_items(self._turn_items)
@@ -276,9 +278,7 @@ class AgentRunWorkflow:
             return []
         s = self.state
         outputs = await tool_steps.call_tools(self._scope(agent), agent, calls)
-        for out in outputs:
-            s.tool_input_guardrail_results.extend(out.input_guardrail_results)
-            s.tool_output_guardrail_results.extend(out.output_guardrail_results)
+        tool_steps.record(s, outputs)
         for call, out in zip(calls, outputs, strict=True):
             if out.tripwire is not None:
                 return outcome.tool_guardrail_tripped(out.tripwire)
@@ -333,7 +333,7 @@ class AgentRunWorkflow:
         guardrails = agent.output_guardrails + self._specs.run_output_guardrails
         if guardrails:
             s.output_guardrail_results = await guardrail_steps.output_guardrails(
-                self._scope(agent), guardrails, final_output
+                self._scope(agent), guardrails, final_output, s
             )
             for r in s.output_guardrail_results:
                 if r.output.tripwire_triggered:

@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from durable_agents.spec import GuardrailSpec
     from protocol.guardrails import GuardrailCheckInput
     from protocol.model_turn import ModelTurnOutput
+    from protocol.run import RunState
     from protocol.scope import CallScope
 
     from . import outcome, stubs
@@ -25,7 +26,7 @@ async def first_model_call(
     scope: CallScope,
     guardrails: list[GuardrailSpec],
     run_input: Any,
-    results: list[InputGuardrailResult],
+    state: RunState,
     start_model: Callable[[], asyncio.Task[ModelTurnOutput]],
 ) -> ModelTurnOutput | Outcome:
     """Blocking input guardrails first, then the model call with the others beside it (a
@@ -33,12 +34,12 @@ async def first_model_call(
     blocking = [g for g in guardrails if not g.run_in_parallel]
     parallel = [g for g in guardrails if g.run_in_parallel]
     if blocking:
-        tripped = await input_guardrails(scope, blocking, run_input, results, None)
+        tripped = await input_guardrails(scope, blocking, run_input, state, None)
         if tripped is not None:
             return tripped
     model = start_model()
     if parallel:
-        tripped = await input_guardrails(scope, parallel, run_input, results, model)
+        tripped = await input_guardrails(scope, parallel, run_input, state, model)
         if tripped is not None:
             return tripped
     return await model
@@ -54,21 +55,23 @@ async def input_guardrails(
     scope: CallScope,
     guardrails: list[GuardrailSpec],
     run_input: Any,
-    results: list[InputGuardrailResult],
+    state: RunState,
     model: asyncio.Task[Any] | None,
 ) -> Outcome | None:
-    """Runs guardrails concurrently, appending each result to `results` as it comes; the first
-    tripwire cancels the others and the model call beside them, and ends the run."""
+    """Runs guardrails concurrently, each result (and context change) joining the run's state
+    as it comes; the first tripwire cancels the others and the model call beside them, and
+    ends the run."""
 
     async def check(guardrail: GuardrailSpec) -> InputGuardrailResult:
         checked = await _check(scope, "input", guardrail, run_input)
+        state.took(checked.context)
         return InputGuardrailResult(guardrail_name=guardrail.name, output=checked.output)
 
     tasks = [asyncio.create_task(check(g)) for g in guardrails]
     try:
         for done in workflow.as_completed(tasks):
             result = await done
-            results.append(result)
+            state.input_guardrail_results.append(result)
             if result.output.tripwire_triggered:
                 for task in tasks:
                     task.cancel()
@@ -83,10 +86,13 @@ async def input_guardrails(
 
 
 async def output_guardrails(
-    scope: CallScope, guardrails: list[GuardrailSpec], final_output: Any
+    scope: CallScope, guardrails: list[GuardrailSpec], final_output: Any, state: RunState
 ) -> list[OutputGuardrailResult]:
-    """Every output guardrail, concurrently, in declaration order."""
+    """Every output guardrail, concurrently, in declaration order (their context changes
+    applied in that order)."""
     outputs = await asyncio.gather(*(_check(scope, "output", g, final_output) for g in guardrails))
+    for checked in outputs:
+        state.took(checked.context)
     return [
         OutputGuardrailResult(
             guardrail_name=g.name,

@@ -39,7 +39,7 @@ async def invoke(
 ) -> HandoffCallOutput:
     """The handoff's callback, its hooks and, with a filter, the filtered history."""
     run_filter = move.run_filter
-    return await stubs.invoke_handoff(
+    out = await stubs.invoke_handoff(
         HandoffCallInput(
             scope=scope,
             tool_name=move.spec.tool_name,
@@ -53,6 +53,8 @@ async def invoke(
         ),
         move.target,
     )
+    state.took(out.context)
+    return out
 
 
 async def history_after(

@@ -164,6 +164,7 @@ def build_result(
         output_guardrail_results=state.output_guardrail_results,
         tool_input_guardrail_results=whole.tool_input_guardrail_results,
         tool_output_guardrail_results=whole.tool_output_guardrail_results,
+        context=state.context,
     )
 
 

@@ -25,7 +25,7 @@ def call_scope(
         run_id=run_id,
         agent_name=agent.name,
         turn=state.turn,
-        context=inp.context,
+        context=state.context,
         usage=usage_totals(state.usage) if specs.has_hooks(agent) else None,
     )
 

@@ -10,6 +10,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from durable_agents.spec import AgentSpec
+    from protocol.run import RunState
     from protocol.scope import CallScope
     from protocol.tools import (
         ToolCallInput,
@@ -43,8 +44,17 @@ async def call_tools(
     )
 
 
+def record(state: RunState, outputs: list[ToolCallOutput]) -> None:
+    """The outputs' context changes, in model order, and their tool guardrail results join
+    the run's state."""
+    for out in outputs:
+        state.took(out.context)
+        state.tool_input_guardrail_results.extend(out.input_guardrail_results)
+        state.tool_output_guardrail_results.extend(out.output_guardrail_results)
+
+
 async def custom_decision(
-    scope: CallScope, agent: AgentSpec, results: ToolResults
+    scope: CallScope, agent: AgentSpec, results: ToolResults, state: RunState
 ) -> FinalOutput | None:
     decided = await stubs.tools_to_final_output(
         ToolsToFinalOutputInput(
@@ -55,4 +65,5 @@ async def custom_decision(
             ],
         )
     )
+    state.took(decided.context)
     return custom_decision_output(agent, decided)
