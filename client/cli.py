@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from enum import IntEnum
 from typing import Any, TextIO
 
+from openai.types.responses import ResponseTextDeltaEvent
 from pydantic import ValidationError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -371,10 +372,16 @@ def _item_text(item: RunItem) -> str:
 
 def text_delta(event: RawResponsesStreamEvent) -> str:
     """The text a raw event adds to the model's message, if it is a text delta."""
-    delta = event.data.get("delta")
-    if event.data.get("type") == "response.output_text.delta" and isinstance(delta, str):
-        return delta
+    data = event.data
+    if isinstance(data, ResponseTextDeltaEvent) and isinstance(data.delta, str):
+        return data.delta
     return ""
+
+
+def _raw_event_type(event: RawResponsesStreamEvent) -> str:
+    """The model event's type; one openai does not know is still a dict."""
+    data = event.data
+    return str(data.get("type", "?")) if isinstance(data, dict) else data.type
 
 
 def event_line(event: StreamEvent) -> str:
@@ -382,7 +389,7 @@ def event_line(event: StreamEvent) -> str:
     if isinstance(event, AgentUpdatedStreamEvent):
         name, agent, text = "agent_updated", event.new_agent.name, "now running"
     elif isinstance(event, RawResponsesStreamEvent):
-        name, agent, text = event.type, "-", str(event.data.get("type", "?"))
+        name, agent, text = event.type, "-", _raw_event_type(event)
     else:
         name, agent, text = event.name, event.item.agent_name, _item_text(event.item)
     return f"{event.offset:>4}  {name:<22}  {agent}  {_short(text)}"

@@ -3,7 +3,9 @@
 Items are plain dicts in the OpenAI Responses API item format (`TResponseInputItem`), so they
 serialise into workflow history as readable JSON and every provider maps from one shape. Stream
 events (`TResponseStreamEvent`) are plain dicts in the Responses API's streaming event format
-(`{"type": "response.output_text.delta", "delta": ...}`), whichever API the model speaks.
+(`{"type": "response.output_text.delta", "delta": ...}`), whichever API the model speaks. The
+reference's `TResponseStreamEvent` is openai's event union; here that typed form is what a
+reader of the run's stream gets (`RawResponsesStreamEvent.data`), built from these dicts.
 """
 
 from __future__ import annotations

@@ -116,8 +116,9 @@ def _stream_events(response: ModelResponse, chunk_size: int) -> Iterator[TRespon
                     empty = {**part, "text": ""}
                     yield event("response.content_part.added", **at, part=empty)
                     for piece in chunks(part.get("text", "")):
-                        yield event("response.output_text.delta", **at, delta=piece)
-                    yield event("response.output_text.done", **at, text=part.get("text", ""))
+                        yield event("response.output_text.delta", **at, delta=piece, logprobs=[])
+                    text, logprobs = part.get("text", ""), part.get("logprobs", [])
+                    yield event("response.output_text.done", **at, text=text, logprobs=logprobs)
                 else:
                     yield event("response.content_part.added", **at, part=part)
                 yield event("response.content_part.done", **at, part=part)

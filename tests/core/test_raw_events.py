@@ -4,6 +4,14 @@ the run item events exactly as without them, across continue-as-new too."""
 
 from __future__ import annotations
 
+from openai.types.responses import (
+    Response,
+    ResponseCompletedEvent,
+    ResponseFunctionCallArgumentsDeltaEvent,
+    ResponseOutputMessage,
+    ResponseTextDeltaEvent,
+)
+
 from client import AgentClient
 from durable_agents import Agent, AgentRegistry, RawResponsesStreamEvent
 from durable_agents.stream_events import RunItemStreamEvent, StreamEvent
@@ -31,9 +39,7 @@ stepper = Agent(
 
 def _raw(events: list[StreamEvent], kind: str | None = None) -> list[RawResponsesStreamEvent]:
     return [
-        e
-        for e in events
-        if isinstance(e, RawResponsesStreamEvent) and kind in (None, e.data["type"])
+        e for e in events if isinstance(e, RawResponsesStreamEvent) and kind in (None, e.data.type)
     ]
 
 
@@ -42,7 +48,9 @@ def _not_raw(events: list[StreamEvent]) -> list[StreamEvent]:
 
 
 def _text(events: list[StreamEvent]) -> str:
-    return "".join(e.data["delta"] for e in _raw(events, "response.output_text.delta"))
+    deltas = [e.data for e in _raw(events, "response.output_text.delta")]
+    assert all(isinstance(data, ResponseTextDeltaEvent) for data in deltas)
+    return "".join(data.delta for data in deltas)
 
 
 async def test_a_streamed_run_publishes_token_deltas_before_the_message(harness_for):
@@ -61,11 +69,20 @@ async def test_a_streamed_run_publishes_token_deltas_before_the_message(harness_
     assert _text(events) == STORY == result.final_output
     assert max(e.offset for e in raw) < message.offset
     assert [e.offset for e in events] == list(range(len(events)))
-    assert [e.data["sequence_number"] for e in raw] == list(range(len(raw)))  # one attempt
+    assert [e.data.sequence_number for e in raw] == list(range(len(raw)))  # one attempt
+    # The openai event types, as the reference streams them, with the fields it always sets.
+    assert all(isinstance(e.data, ResponseTextDeltaEvent) for e in deltas)
+    assert all(e.data.logprobs == [] and e.data.item_id == "msg" for e in deltas)
     completed = raw[-1].data
-    assert completed["type"] == "response.completed"
-    assert completed["response"]["output"] == result.raw_responses[0].output
-    assert completed["response"]["id"] == result.raw_responses[0].response_id
+    assert isinstance(completed, ResponseCompletedEvent)
+    assert isinstance(completed.response, Response)
+    assert completed.response.id == result.raw_responses[0].response_id
+    [output] = completed.response.output
+    assert isinstance(output, ResponseOutputMessage)
+    assert output.content[0].text == STORY
+    # The event as it went over the wire: the model's dict, exactly.
+    wire = raw[-1].model_dump(mode="json")["data"]
+    assert wire["response"]["output"] == result.raw_responses[0].output
     assert _items(events) == result.new_items
     assert again == events  # the ended run's stream still holds them
 
@@ -111,9 +128,9 @@ async def test_raw_events_and_continue_as_new_keep_each_item_event_once(harness_
     # The live reader saw every model call stream (each call's events come before the tool
     # call the reader has to see before the run can go on).
     assert len(_raw(live, "response.completed")) == STEP_TURNS + 1
-    arguments = "".join(
-        e.data["delta"] for e in _raw(live, "response.function_call_arguments.delta")
-    )
+    argument_deltas = [e.data for e in _raw(live, "response.function_call_arguments.delta")]
+    assert all(isinstance(d, ResponseFunctionCallArgumentsDeltaEvent) for d in argument_deltas)
+    arguments = "".join(d.delta for d in argument_deltas)
     assert arguments == "".join(f'{{"n": {n}}}' for n in range(1, STEP_TURNS + 1))
     assert _text(live) == result.final_output
     assert max(e.offset for e in _raw(live)) < items[-1].offset

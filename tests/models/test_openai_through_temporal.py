@@ -18,6 +18,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from openai.types.responses import (
+    Response,
+    ResponseCompletedEvent,
+    ResponseFunctionCallArgumentsDeltaEvent,
+    ResponseFunctionToolCall,
+    ResponseTextDeltaEvent,
+)
 from pydantic import BaseModel
 from temporalio.client import WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError, FailureError
@@ -635,14 +642,17 @@ async def stream_on(
         return events, await run.result(), h.client.get_workflow_handle(run.run_id)
 
 
-def raw_events(events: list[StreamEvent], kind: str) -> list[dict[str, Any]]:
+def raw_events(events: list[StreamEvent], kind: str) -> list[Any]:
+    """The data of the raw events of type `kind`: openai's event objects."""
     return [
-        e.data for e in events if isinstance(e, RawResponsesStreamEvent) and e.data["type"] == kind
+        e.data for e in events if isinstance(e, RawResponsesStreamEvent) and e.data.type == kind
     ]
 
 
 def streamed_text(events: list[StreamEvent]) -> str:
-    return "".join(data["delta"] for data in raw_events(events, "response.output_text.delta"))
+    deltas = raw_events(events, "response.output_text.delta")
+    assert all(isinstance(data, ResponseTextDeltaEvent) for data in deltas)
+    return "".join(data.delta for data in deltas)
 
 
 @pytest.mark.parametrize("model", ["scripted-3", "chat:scripted-3"])
@@ -653,15 +663,24 @@ async def test_a_streamed_run_gets_the_models_tokens(harness_for, fake, provider
     assert result.final_output == "It is sunny in Oslo."
     assert [request.stream for request in fake.requests] == [True, True]
     assert streamed_text(events) == "It is sunny in Oslo."
+    # Typed as the reference's, from either API: the fields it reads are set.
+    deltas = raw_events(events, "response.output_text.delta")
+    assert deltas and all(d.logprobs == [] and d.sequence_number >= 0 for d in deltas)
     arguments = raw_events(events, "response.function_call_arguments.delta")
-    assert json.loads("".join(data["delta"] for data in arguments)) == {"city": "Oslo"}
+    assert all(isinstance(data, ResponseFunctionCallArgumentsDeltaEvent) for data in arguments)
+    assert json.loads("".join(data.delta for data in arguments)) == {"city": "Oslo"}
     completed = raw_events(events, "response.completed")
-    assert [data["response"]["output"] for data in completed] == [
-        r.output for r in result.raw_responses
-    ]
+    assert all(isinstance(data, ResponseCompletedEvent) for data in completed)
+    assert all(isinstance(data.response, Response) for data in completed)
+    assert isinstance(completed[0].response.output[0], ResponseFunctionToolCall)
+    assert completed[0].response.output[0].name == "get_weather"
+    wire = [e.model_dump(mode="json")["data"] for e in events if e.type == "raw_response_event"]
+    assert [
+        data["response"]["output"] for data in wire if data["type"] == "response.completed"
+    ] == [r.output for r in result.raw_responses]
     assert result.usage.requests == 2 and result.usage.input_tokens_details.cached_tokens == 5
     if model == "scripted-3":
-        assert [data["response"]["id"] for data in completed] == [
+        assert [data.response.id for data in completed] == [
             r.response_id for r in result.raw_responses
         ]
     # Each call's events come before the run item events of its turn.
@@ -673,7 +692,7 @@ async def test_a_streamed_run_gets_the_models_tokens(harness_for, fake, provider
     raw = [e for e in events if isinstance(e, RawResponsesStreamEvent)]
     first_call = [e.offset for e in raw if e.offset < offsets["tool_called"]]
     assert first_call and max(first_call) < offsets["tool_called"]
-    assert raw[-1].data["type"] == "response.completed"
+    assert raw[-1].data.type == "response.completed"
     assert raw[-1].offset < offsets["message_output_created"]
 
 

@@ -19,8 +19,10 @@ from client.cli import (
     _runs_table,
     _status_text,
     build_parser,
+    event_line,
     exit_code_for,
     main,
+    text_delta,
 )
 from client.links import run_ui_url, ui_base_url
 from connection.options import ConnectionOptions
@@ -223,6 +225,20 @@ async def test_stream_prints_text_deltas_inline_and_json_prints_every_event() ->
         "data": {"type": "response.output_text.delta", "delta": "Once upon"},
         "offset": 2,
     }
+
+
+def test_raw_events_typed_by_openai_or_not_read_as_text_deltas_and_lines() -> None:
+    delta = _raw(2, "response.output_text.delta", delta="Once")
+    created = _raw(1, "response.created")
+    vendor = _raw(9, "vendor.thinking.delta", delta="hm")
+    assert isinstance(vendor.data, dict)  # a type openai does not know stays a dict
+    assert [text_delta(e) for e in (delta, created, vendor)] == ["Once", "", ""]
+    assert event_line(delta).split()[1:] == [
+        "raw_response_event",
+        "-",
+        "response.output_text.delta",
+    ]
+    assert event_line(vendor).split() == ["9", "raw_response_event", "-", "vendor.thinking.delta"]
 
 
 def test_run_stream_starts_a_run_that_streams_raw_events() -> None:
