@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .exceptions import ModelBehaviorError
-from .model_settings import ModelSettings
-from .usage import Usage
+from ..exceptions import ModelBehaviorError
+from ..model_settings import ModelSettings
+from ..usage import Usage
 
 TResponseInputItem = dict[str, Any]
 TResponseOutputItem = dict[str, Any]
