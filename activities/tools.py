@@ -16,7 +16,7 @@ from durable_agents.guardrail import (
     ToolInputGuardrailData,
     ToolOutputGuardrailData,
 )
-from durable_agents.items import ItemHelpers
+from durable_agents.items import ItemHelpers, RunItem
 from durable_agents.run_context import ToolContext
 from durable_agents.usage import Usage
 from protocol import names
@@ -117,7 +117,22 @@ class ToolActivities(ActivityFamily):
         behavior = agent.tool_use_behavior
         if not callable(behavior):
             raise agents_error(UserError(f"agent {agent.name!r} has no custom tool_use_behavior"))
-        results = [FunctionToolResult(r.tool_name, r.call_id, r.output) for r in inp.results]
+        with agents_errors():
+            results = [
+                FunctionToolResult(
+                    tool=self.deps.registry.find_tool(agent.name, r.tool_name),
+                    output=r.output,
+                    run_item=RunItem(
+                        type="tool_call_output_item",
+                        agent_name=agent.name,
+                        raw_item=ItemHelpers.tool_call_output_item(
+                            r.call_id, ItemHelpers.stringify_tool_output(r.output)
+                        ),
+                        output=r.output,
+                    ),
+                )
+                for r in inp.results
+            ]
         ctx = self.deps.run_context(inp.scope)
         decided = await checked_call(
             f"tool_use_behavior of agent {agent.name!r}",

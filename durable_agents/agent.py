@@ -13,7 +13,7 @@ from .guardrail import InputGuardrail, OutputGuardrail
 from .model_settings import ModelSettings
 from .models import Model
 from .run_context import RunContextWrapper
-from .tool import FunctionTool
+from .tool import FunctionTool, FunctionToolResult
 
 if TYPE_CHECKING:
     from .handoffs import Handoff
@@ -26,13 +26,6 @@ class StopAtTools(TypedDict):
     """Stop the run when any of these tools is called; its output becomes the final output."""
 
     stop_at_tool_names: list[str]
-
-
-@dataclass
-class FunctionToolResult:
-    tool_name: str
-    call_id: str
-    output: Any
 
 
 @dataclass

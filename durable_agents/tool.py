@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from .exceptions import ModelBehaviorError
 from .function_schema import DocstringStyle, function_schema
 from .guardrail import ToolInputGuardrail, ToolOutputGuardrail
+from .items import RunItem
 from .run_context import RunContextWrapper, ToolContext
 
 ToolErrorFunction = Callable[[RunContextWrapper[Any], Exception], Any]
@@ -41,6 +42,26 @@ class FunctionTool:
     saving a server round trip per call. A crash mid-call runs it again."""
     failure_error_function: ToolErrorFunction | None = field(default=default_tool_error_function)
     """Kept for introspection; `on_invoke_tool` already applies it."""
+
+
+@dataclass
+class FunctionToolResult:
+    """A tool call's result, as a custom `tool_use_behavior` receives it."""
+
+    tool: FunctionTool
+    """The tool that was run."""
+    output: Any
+    """The tool's output (as the JSON the run carries)."""
+    run_item: RunItem
+    """The `tool_call_output_item` the call produced."""
+
+    @property
+    def tool_name(self) -> str:
+        return self.tool.name
+
+    @property
+    def call_id(self) -> str:
+        return str(self.run_item.raw_item.get("call_id", ""))
 
 
 @overload

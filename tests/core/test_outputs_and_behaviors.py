@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from durable_agents import (
     Agent,
     AgentRegistry,
+    FunctionTool,
     ModelSettings,
     RunContextWrapper,
     ToolsToFinalOutputResult,
@@ -129,6 +130,60 @@ async def test_custom_tool_use_behavior_runs_in_an_activity(harness_for):
     async with harness_for(AgentRegistry([agent])) as h:
         result = await h.run("a", "go", context={"user": "u1"})
     assert result.final_output == "custom:lookup:Rome: 21C"
+
+
+async def test_custom_tool_use_behavior_gets_the_reference_function_tool_results(harness_for):
+    """Each result has the reference's `tool`, `output` and `run_item`."""
+
+    def decide(ctx: RunContextWrapper, results) -> ToolsToFinalOutputResult:
+        seen = [
+            {
+                "tool": r.tool.name,
+                "is_function_tool": isinstance(r.tool, FunctionTool),
+                "output": r.output,
+                "item_type": r.run_item.type,
+                "item_agent": r.run_item.agent_name,
+                "raw_item": r.run_item.raw_item,
+                "item_output": r.run_item.output,
+            }
+            for r in results
+        ]
+        return ToolsToFinalOutputResult(is_final_output=True, final_output=seen)
+
+    agent = Agent(
+        name="a",
+        tools=[lookup, other],
+        tool_use_behavior=decide,
+        output_type=list,
+        model=_tool_then_text(
+            function_call("lookup", {"city": "Rome"}, call_id="c1"),
+            function_call("other", {"x": 4}, call_id="c2"),
+        ),
+    )
+    async with harness_for(AgentRegistry([agent])) as h:
+        result = await h.run("a", "go")
+    assert result.final_output == [
+        {
+            "tool": "lookup",
+            "is_function_tool": True,
+            "output": "Rome: 21C",
+            "item_type": "tool_call_output_item",
+            "item_agent": "a",
+            "raw_item": {"type": "function_call_output", "call_id": "c1", "output": "Rome: 21C"},
+            "item_output": "Rome: 21C",
+        },
+        {
+            "tool": "other",
+            "is_function_tool": True,
+            "output": 8,
+            "item_type": "tool_call_output_item",
+            "item_agent": "a",
+            "raw_item": {"type": "function_call_output", "call_id": "c2", "output": "8"},
+            "item_output": 8,
+        },
+    ]
+    outputs = [i.raw_item for i in result.new_items if i.type == "tool_call_output_item"]
+    assert outputs == [seen["raw_item"] for seen in result.final_output]
 
 
 async def test_reset_tool_choice_after_tool_use(harness_for):
