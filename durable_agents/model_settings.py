@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class Reasoning(BaseModel):
-    effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    """The `reasoning` request field. `ModelSettings` takes `openai.types.shared.Reasoning` (the
+    reference's type) too; fields not named here (newer API fields such as `mode`) are kept and
+    sent as given."""
+
+    model_config = ConfigDict(extra="allow")
+
+    effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None = None
     summary: Literal["auto", "concise", "detailed"] | None = None
 
 
@@ -37,6 +43,18 @@ class ModelSettings(BaseModel):
     extra_body: dict[str, Any] | None = None
     extra_headers: dict[str, str] | None = None
     extra_args: dict[str, Any] | None = None
+
+    @field_validator("reasoning", mode="before")
+    @classmethod
+    def _plain_reasoning(cls, value: Any) -> Any:
+        """An `openai.types.shared.Reasoning` (or any other pydantic model) as its set fields."""
+        if isinstance(value, BaseModel) and not isinstance(value, Reasoning):
+            return value.model_dump(exclude_none=True)
+        return value
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Every setting, unset ones as None, in JSON form (as the reference's)."""
+        return self.model_dump(mode="json")
 
     def resolve(self, override: ModelSettings | None) -> ModelSettings:
         """Non-None values of `override` win, as in the reference."""
