@@ -42,8 +42,18 @@ ToolUseBehavior = (
 )
 
 
+class AgentBase(Generic[TContext]):
+    """The reference's base class of its agents (`Agent`, and `RealtimeAgent` there): the
+    name, handoff description and tools they share. Here `Agent` is the only agent class; this
+    lets code that names the base (`isinstance(x, AgentBase)`, hook signatures) work."""
+
+    name: str
+    handoff_description: str | None
+    tools: list[FunctionTool]
+
+
 @dataclass
-class Agent(Generic[TContext]):
+class Agent(AgentBase[TContext]):
     name: str
     instructions: str | Callable[[RunContextWrapper[Any], Agent[Any]], Any] | None = None
     handoff_description: str | None = None

@@ -7,11 +7,13 @@ its name survives, so items carry `agent_name`.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
+from .models import ModelResponse as ModelResponse  # re-exported at the reference's path
 from .models import TResponseInputItem, TResponseOutputItem
+from .models import TResponseStreamEvent as TResponseStreamEvent
 
 RunItemType = Literal[
     "message_output_item",
@@ -35,6 +37,61 @@ class RunItem(BaseModel):
     def to_input_item(self) -> TResponseInputItem:
         """The item as the next model call should see it."""
         return dict(self.raw_item)
+
+
+RunItemBase = RunItem
+"""The reference's base class of its item classes; here every item is a `RunItem`."""
+
+
+class _ItemKind(type(BaseModel)):  # type: ignore[misc]
+    """The metaclass of the item kinds below: `isinstance(item, ToolCallItem)` asks the item's
+    `type`, so the plain `RunItem`s a run returns count as the kind they are."""
+
+    def __instancecheck__(cls, instance: object) -> bool:
+        return isinstance(instance, RunItem) and instance.type == cls.item_type  # type: ignore[attr-defined]
+
+
+class MessageOutputItem(RunItem, metaclass=_ItemKind):
+    """An assistant message. The item kinds are views of `RunItem` by its `type`: made
+    directly, they are `RunItem`s of that type and serialise as any `RunItem` does."""
+
+    item_type: ClassVar[RunItemType] = "message_output_item"
+    type: Literal["message_output_item"] = "message_output_item"
+
+
+class ToolCallItem(RunItem, metaclass=_ItemKind):
+    """A tool call (function, or hosted tool) the model made."""
+
+    item_type: ClassVar[RunItemType] = "tool_call_item"
+    type: Literal["tool_call_item"] = "tool_call_item"
+
+
+class ToolCallOutputItem(RunItem, metaclass=_ItemKind):
+    """A tool's output; `output` is its value before it became text."""
+
+    item_type: ClassVar[RunItemType] = "tool_call_output_item"
+    type: Literal["tool_call_output_item"] = "tool_call_output_item"
+
+
+class HandoffCallItem(RunItem, metaclass=_ItemKind):
+    """The model's call of a handoff tool."""
+
+    item_type: ClassVar[RunItemType] = "handoff_call_item"
+    type: Literal["handoff_call_item"] = "handoff_call_item"
+
+
+class HandoffOutputItem(RunItem, metaclass=_ItemKind):
+    """The handoff's result, with `source_agent` and `target_agent` (names)."""
+
+    item_type: ClassVar[RunItemType] = "handoff_output_item"
+    type: Literal["handoff_output_item"] = "handoff_output_item"
+
+
+class ReasoningItem(RunItem, metaclass=_ItemKind):
+    """A reasoning item the model produced."""
+
+    item_type: ClassVar[RunItemType] = "reasoning_item"
+    type: Literal["reasoning_item"] = "reasoning_item"
 
 
 def output_item_type(raw: TResponseOutputItem) -> RunItemType | None:

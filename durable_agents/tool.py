@@ -44,6 +44,11 @@ class FunctionTool:
     """Kept for introspection; `on_invoke_tool` already applies it."""
 
 
+Tool = FunctionTool
+"""A tool an agent can hold. The reference's `Tool` is a union of function tools and hosted
+tools (`WebSearchTool`, `FileSearchTool`, `ComputerTool`, ...); only function tools exist here."""
+
+
 @dataclass
 class FunctionToolResult:
     """A tool call's result, as a custom `tool_use_behavior` receives it."""
