@@ -1,0 +1,1 @@
+"""Extensions at the reference's paths (`agents.extensions`): handoff filters and prompts."""
