@@ -6,6 +6,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, PrivateAttr, TypeAdapter
 
+from ._lazy import loaded_on_use
 from .agent import Agent
 from .exceptions import UserError
 from .guardrail import InputGuardrailResult, OutputGuardrailResult, ToolGuardrailResult
@@ -94,3 +95,12 @@ class RunResult(BaseModel):
         return ItemHelpers.input_to_new_input_list(self.input) + [
             item.to_input_item() for item in self.new_items
         ]
+
+
+RunErrorDetails = RunResult
+"""The reference's `run_data` of an exception is a `RunErrorDetails`; here it is the partial
+`RunResult`, which has the same fields (`input`, `new_items`, `raw_responses`, `last_agent`,
+`context_wrapper`, the guardrail results)."""
+
+__getattr__ = loaded_on_use(__name__, {"RunResultStreaming": "runner.streaming"})
+"""`RunResultStreaming` on first use, as from `durable_agents` (see `durable_agents._lazy`)."""
