@@ -28,6 +28,18 @@ class StopAtTools(TypedDict):
     stop_at_tool_names: list[str]
 
 
+def instructions_signature_error(instructions: Callable[..., Any]) -> str | None:
+    """The reference's complaint about an instructions function that does not take exactly
+    two parameters (context, agent); None when it does."""
+    params = list(inspect.signature(instructions).parameters.values())
+    if len(params) == 2:
+        return None
+    return (
+        f"'instructions' callable must accept exactly 2 arguments (context, agent), "
+        f"but got {len(params)}: {[p.name for p in params]}"
+    )
+
+
 @dataclass
 class ToolsToFinalOutputResult:
     is_final_output: bool
@@ -73,6 +85,15 @@ class Agent(AgentBase[TContext]):
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise UserError(f"Agent name must be a non-empty string, got {self.name!r}")
+        if (
+            self.instructions is not None
+            and not isinstance(self.instructions, str)
+            and not callable(self.instructions)
+        ):
+            raise TypeError(
+                f"Agent instructions must be a string, callable, or None, "
+                f"got {type(self.instructions).__name__}"
+            )
         if not (
             self.tool_use_behavior in ("run_llm_again", "stop_on_first_tool")
             or callable(self.tool_use_behavior)
@@ -94,6 +115,9 @@ class Agent(AgentBase[TContext]):
             return self.instructions
         if not callable(self.instructions):
             raise UserError(f"Agent {self.name}: instructions must be a string or a function")
+        error = instructions_signature_error(self.instructions)
+        if error is not None:
+            raise TypeError(error)
         result = self.instructions(run_context, self)
         if inspect.isawaitable(result):
             result = await result

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .agent import Agent
+from .agent import Agent, instructions_signature_error
 from .agent_output import AgentOutputSchema, AgentOutputSchemaBase
 from .exceptions import UnknownAgentError, UserError
 from .guardrail import InputGuardrail, OutputGuardrail
@@ -87,6 +87,12 @@ class AgentRegistry:
 
     @staticmethod
     def _check_names(agent: Agent[Any], handoffs: list[Handoff]) -> None:
+        if callable(agent.instructions):
+            # The reference raises this when the instructions are first resolved; here the
+            # worker (or Runner) refuses the agent before any run reaches it.
+            error = instructions_signature_error(agent.instructions)
+            if error is not None:
+                raise TypeError(f"agent {agent.name!r}: {error}")
         names = [t.name for t in agent.tools] + [h.tool_name for h in handoffs]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

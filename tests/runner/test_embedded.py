@@ -137,6 +137,20 @@ def test_two_different_agents_with_one_name_are_a_clear_error() -> None:
         Runner.run_sync(start, "hi")
 
 
+def test_instructions_of_the_wrong_signature_are_the_reference_type_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused when the registry is built, before a server is started or a model called."""
+    from durable_agents import Agent, Runner
+
+    monkeypatch.chdir(tmp_path)
+    target = Agent(name="target", instructions=lambda ctx: "one parameter")
+    start = Agent(name="start", instructions="Route.", handoffs=[target])
+    with pytest.raises(TypeError, match=r"agent 'target': 'instructions' callable must accept"):
+        Runner.run_sync(start, "hi")
+    assert not (tmp_path / ".durable_agents").exists()
+
+
 STREAMED_KINDS = ["agent:counter", "tool_called", "tool_output", "message_output_created"]
 
 
