@@ -42,6 +42,12 @@ def user_code(what: str) -> AbstractContextManager[None]:
     return _failing_as(lambda e: _user_code_error(what, e))
 
 
+def tool_code(tool_name: str) -> AbstractContextManager[None]:
+    """Around a function tool's own call: as in the reference's runner, an exception that is
+    not the SDK's own ends the run as `UserError("Error running tool NAME: ERROR")`."""
+    return _failing_as(lambda e: _tool_error(tool_name, e))
+
+
 def model_call() -> AbstractContextManager[None]:
     """Around a model call: the provider's failures classified for Temporal's retries by
     `model_error_to_application_error`, whose cause is a redacted copy of the original: the
@@ -66,6 +72,14 @@ def _failing_as(failure: Callable[[Exception], ApplicationError]) -> Iterator[No
 def _user_code_error(what: str, exc: Exception) -> ApplicationError:
     error = ApplicationError(
         f"{what} raised {type(exc).__name__}: {exc}", type="UserCodeError", non_retryable=True
+    )
+    error.__cause__ = exc
+    return error
+
+
+def _tool_error(tool_name: str, exc: Exception) -> ApplicationError:
+    error = ApplicationError(
+        f"Error running tool {tool_name}: {exc}", type="UserError", non_retryable=True
     )
     error.__cause__ = exc
     return error

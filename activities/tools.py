@@ -29,7 +29,7 @@ from protocol.tools import (
 )
 
 from .context import ActivityFamily, bind_log, jsonable
-from .errors import agents_error, agents_errors, checked_call, user_code
+from .errors import agents_error, agents_errors, checked_call, tool_code
 from .heartbeat import heartbeating
 from .hooks import call_hooks
 
@@ -82,7 +82,7 @@ class ToolActivities(ActivityFamily):
             lambda h: h.on_tool_start(ctx, agent, tool),
             lambda h: h.on_tool_start(ctx, agent, tool),
         )
-        with user_code(f"tool {tool.name!r}"):
+        with tool_code(tool.name):
             value = await tool.on_invoke_tool(ctx, inp.arguments)
 
         objection = await _objection(

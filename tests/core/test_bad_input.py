@@ -10,9 +10,11 @@ from pydantic import BaseModel
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 
+from client.failures import run_exception
 from durable_agents import (
     Agent,
     AgentRegistry,
+    UserError,
     function_tool,
     input_guardrail,
 )
@@ -81,14 +83,34 @@ async def test_a_tool_that_raises_becomes_its_error_output(harness_for):
     )
 
 
-async def test_a_tool_without_failure_function_fails_the_run_once(harness_for):
+async def test_a_tool_without_failure_function_fails_the_run_once_with_user_error(harness_for):
+    """As the reference: `UserError("Error running tool NAME: ERROR")` reaches the caller."""
     model = ScriptedModel([[function_call("strict_divide", {"a": 1, "b": 0}, call_id="c1")], "ok"])
     agent = Agent(name="a", tools=[strict_divide], model=model)
     async with harness_for(AgentRegistry([agent])) as h:
-        error = await asyncio.wait_for(h.run_failure("a", "hi"), 20)
-    assert error.type == "UserCodeError"
-    assert "strict_divide" in error.message and "ZeroDivisionError" in error.message
+        with pytest.raises(WorkflowFailureError) as info:
+            await asyncio.wait_for(h.run("a", "hi"), 20)
+    error = info.value.cause
+    assert isinstance(error, ApplicationError)
+    assert error.type == "UserError"
+    assert error.message == "Error running tool strict_divide: division by zero"
     assert error.details[0]["new_items"][0]["type"] == "tool_call_item"
+    assert len(model.requests) == 1
+    raised = run_exception(info.value)
+    assert type(raised) is UserError
+    assert str(raised) == "Error running tool strict_divide: division by zero"
+    assert raised.run_data is not None and raised.run_data.new_items[0].type == "tool_call_item"
+
+
+async def test_bad_arguments_to_a_tool_without_failure_function_are_model_behavior_errors(
+    harness_for,
+):
+    model = ScriptedModel([[function_call("strict_divide", "{not json", call_id="c1")], "ok"])
+    agent = Agent(name="a", tools=[strict_divide], model=model)
+    async with harness_for(AgentRegistry([agent])) as h:
+        error = await asyncio.wait_for(h.run_failure("a", "hi"), 20)
+    assert error.type == "ModelBehaviorError"
+    assert error.message == "Invalid JSON input for tool strict_divide: {not json"
 
 
 @input_guardrail
