@@ -3,8 +3,9 @@
 Each run gets a worker of its own, built from the agents the program passed (the graph
 reachable from the starting agent) and the live objects it passed with them (hooks, a session,
 the context), so they work as they do in the SDK: the worker is in this process. The worker
-polls a task queue named for that graph, so a script started again after a crash, with the same
-agents and the same `run_id`, serves the run it left behind; it drains when the run ends.
+polls a task queue named for that graph and run, so a script started again after a crash, with
+the same agents and the same `run_id`, serves the run it left behind, and no other process's
+worker ever takes it; it drains when the run ends.
 """
 
 from __future__ import annotations
@@ -31,28 +32,33 @@ from durable_agents.memory import Session
 from durable_agents.models import ModelProvider
 from durable_agents.registry import AgentRegistry
 
-from . import clients, connected, dev_server
+from . import clients, connected, dev_server, program_context
 
 _announced: set[str] = set()
 
 
 class LiveContextRegistry(AgentRegistry):
     """Hands user code the program's own context object, not a copy rebuilt from JSON, so a
-    tool's changes to it are the program's, as in the SDK."""
+    tool's changes to it are the program's, as in the SDK; brought up to date first with what
+    the run holds (changes made before the program was restarted)."""
 
     def __init__(self, agents: list[Agent[Any]], *, context: Any, **kwargs: Any) -> None:
         super().__init__(agents, **kwargs)
         self._live_context = context
 
     def make_context(self, raw: Any) -> Any:
+        program_context.bring_up_to_date(self._live_context, raw)
         return self._live_context
 
 
-def task_queue_for(registry: AgentRegistry) -> str:
-    """Stable across processes for the same agent graph, distinct between graphs, so two
-    programs in one project never take each other's runs."""
+def task_queue_for(registry: AgentRegistry, run_id: str) -> str:
+    """One queue per run and agent graph: stable across processes, so the program started
+    again with the same agents and `run_id` serves its run; distinct otherwise, so no worker
+    ever takes another program's run (or another run of the same program, whose objects it
+    does not have)."""
     names = "\n".join(sorted(registry.agent_names()))
-    return "embedded-" + hashlib.sha256(names.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{names}\n\n{run_id}".encode()).hexdigest()[:16]
+    return f"embedded-{digest}"
 
 
 def quiet_logging() -> None:
@@ -125,14 +131,14 @@ def registry_for(
 
 @contextlib.asynccontextmanager
 async def served(
-    registry: AgentRegistry, *, model_provider: ModelProvider | None = None
+    registry: AgentRegistry, run_id: str, *, model_provider: ModelProvider | None = None
 ) -> AsyncIterator[AgentClient]:
-    """A client for runs of this agent graph, with this process's worker serving them until
-    the block ends (then it drains)."""
+    """A client for the run `run_id` of this agent graph, with this process's worker serving
+    it until the block ends (then it drains)."""
     from worker.build import build_worker  # the worker side loads only when a run needs it
 
     quiet_logging()
     client = await connect(Path.cwd())
-    queue = task_queue_for(registry)
+    queue = task_queue_for(registry, run_id)
     async with build_worker(client, registry, task_queue=queue, model_provider=model_provider):
         yield AgentClient(client, task_queue=queue)

@@ -46,7 +46,7 @@ def _serving(
         registry = AgentRegistry([starting_agent])
         return (
             registry,
-            lambda: connected.reached(
+            lambda _run_id: connected.reached(
                 registry, context=context, hooks=hooks, run_config=run_config
             ),
             {"context": context, "run_config": run_config},
@@ -57,7 +57,7 @@ def _serving(
     )
     return (
         registry,
-        lambda: embedded.served(registry, model_provider=live.model_provider),
+        lambda run_id: embedded.served(registry, run_id, model_provider=live.model_provider),
         {"run_config": live.carried},
     )
 

@@ -20,9 +20,11 @@ from durable_agents.registry import AgentRegistry
 from durable_agents.result import RunResult
 from durable_agents.run_context import RunContextWrapper
 
+from .program_context import bring_up_to_date
 from .streaming import RunResultStreaming
 
-Serving = Callable[[], AbstractAsyncContextManager[AgentClient]]
+Serving = Callable[[str], AbstractAsyncContextManager[AgentClient]]
+"""Given the run id, the client to start and follow that run with, serving it while open."""
 
 
 async def run_exists(agents: AgentClient, run_id: str) -> bool:
@@ -78,11 +80,13 @@ async def run(
     """`program_context` is the program's own object, for the result (what the run carries,
     if anything, is in `start`)."""
     run_id = run_id or new_run_id(starting_agent.name)
-    async with serving() as agents:
+    async with serving(run_id) as agents:
         await start_or_attach(
             agents, starting_agent, input, session=session, run_id=run_id, **start
         )
         result = await agents.result(run_id)
+    # On a cluster's workers the context changed in their copy: the program's object gets it.
+    bring_up_to_date(program_context, result.context)
     return result.with_program_objects(registry.get_agent(result.last_agent_name), program_context)
 
 
@@ -103,7 +107,7 @@ def streamed(
     run_id = run_id or new_run_id(starting_agent.name)
 
     async def follow(streaming: RunResultStreaming) -> None:
-        async with serving() as agents:
+        async with serving(run_id) as agents:
             await start_or_attach(
                 agents,
                 starting_agent,

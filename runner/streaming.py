@@ -35,7 +35,12 @@ from durable_agents.stream_events import (
     StreamEvent,
 )
 
+from .program_context import bring_up_to_date
+
 T = TypeVar("T")
+
+STOP_WAIT_SECONDS = 10.0
+"""How long `stream_events` waits, after `cancel()`, for the run to end and its worker to go."""
 
 Follow = Callable[["RunResultStreaming"], Coroutine[Any, Any, None]]
 """Starts (or attaches to) the run, calls `started`, then `receive`s each event."""
@@ -133,6 +138,7 @@ class RunResultStreaming:
         self.current_turn = result.current_turn
         self.status = result.status
         self.context_wrapper.usage = result.usage
+        bring_up_to_date(self.context_wrapper.context, result.context)
         self.input_guardrail_results = list(result.input_guardrail_results)
         self.output_guardrail_results = list(result.output_guardrail_results)
         self.tool_input_guardrail_results = list(result.tool_input_guardrail_results)
@@ -156,6 +162,10 @@ class RunResultStreaming:
                 yield event
         if self._cancelling is not None:
             await self._cancelling
+        if self._cancel_mode == "immediate":
+            # The run ends a moment after: let its worker drain now, so a program that goes
+            # on to exit leaves nothing running under its event loop's teardown.
+            await asyncio.wait([self._following], timeout=STOP_WAIT_SECONDS)
         if self._error is not None and self._cancel_mode != "immediate":
             raise self._error
 

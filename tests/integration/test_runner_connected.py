@@ -4,8 +4,13 @@ start."""
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from openai.types.responses import ResponseCompletedEvent
@@ -26,7 +31,9 @@ from durable_agents import (
 )
 from durable_agents.testing import ScriptedModel
 
-from .conftest import WorkerProcess
+from .conftest import REPO, WorkerProcess, subprocess_env, wait_for
+
+AIRLINE = REPO / "tests" / "runner" / "programs" / "airline.py"
 
 
 @input_guardrail
@@ -140,3 +147,44 @@ async def test_the_in_process_worker_setting_is_checked(monkeypatch: pytest.Monk
     monkeypatch.setenv("DURABLE_AGENTS_RUNNER_IN_PROCESS_WORKER", "maybe")
     with pytest.raises(UserError, match="must be 1 or 0, got 'maybe'"):
         await Runner.run(Agent(name="echo"), "hi")
+
+
+def test_context_a_handoff_set_survives_a_killed_worker(
+    start_worker: Callable[..., WorkerProcess],
+    temporal_address: str,
+    task_queue: str,
+    tmp_path: Path,
+) -> None:
+    """The SDK program runs on the cluster's worker; the worker is SIGKILLed in the seat tool
+    after the handoff callback set the flight number, a new one finishes the run, and the
+    program's own context object ends up with what the run set."""
+    log, resumed = tmp_path / "airline.log", tmp_path / "resumed"
+    registry = "tests.runner.programs.airline:registry"
+    worker = start_worker(registry=registry)
+    program = subprocess.Popen(
+        [sys.executable, str(AIRLINE), "airline-c1", str(log), str(resumed), "connected"],
+        cwd=tmp_path,
+        env=subprocess_env(
+            TEMPORAL_ADDRESS=temporal_address, TEMPORAL_TASK_QUEUE=task_queue, PYTHONPATH=str(REPO)
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: "seat start" in (log.read_text() if log.exists() else ""), "the seat tool")
+    worker.stop(signal.SIGKILL)
+    resumed.touch()
+    start_worker(registry=registry)
+
+    out, err = program.communicate(timeout=120)
+    assert program.returncode == 0, err
+    report = json.loads(out)
+    assert report["tool_outputs"] == ["Ada is in 12A on FLT-123"]
+    assert report["context"]["flight_number"] == "FLT-123" and report["context"]["seat"] == "12A"
+    assert report["same_object"]
+    assert log.read_text().splitlines() == [
+        "handoff",
+        "seat start",
+        "seat start",
+        "seat end FLT-123",
+    ]

@@ -189,3 +189,45 @@ def test_a_streamed_run_cancelled_at_once_ends_its_stream(project: Path) -> None
     assert report["kinds"] == STREAMED_KINDS[:2]
     assert report["status"] == "cancelled" and report["complete"]
     assert report["final_output"] is None
+
+
+def _kill_in_seat_tool(process: subprocess.Popen[str], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while "seat start" not in (log.read_text() if log.exists() else ""):
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+AIRLINE_REPORT = {
+    "final_output": "Done.",
+    "tool_outputs": ["Ada is in 12A on FLT-123"],
+    "context": {
+        "passenger": "Ada",
+        "flight_number": "FLT-123",
+        "seat": "12A",
+    },
+    "same_object": True,
+}
+
+
+def test_context_set_before_a_crash_is_there_after_it(project: Path) -> None:
+    """The handoff callback sets the flight number; the program is killed in the seat tool,
+    started again with a fresh context object, and the tool still finds the flight number."""
+    log, resumed = project / "airline.log", project / "resumed"
+    args = ("airline-1", str(log), str(resumed))
+    _kill_in_seat_tool(_script(project, "airline.py", *args), log)
+    resumed.touch()
+
+    report, _ = _finish(_script(project, "airline.py", *args))
+    for key in ("log", "resumed"):
+        report["context"].pop(key)
+    assert report == AIRLINE_REPORT
+    # The handoff callback ran once, before the kill; the seat tool ran again to its end.
+    assert log.read_text().splitlines() == [
+        "handoff",
+        "seat start",
+        "seat start",
+        "seat end FLT-123",
+    ]
