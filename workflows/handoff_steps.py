@@ -21,6 +21,10 @@ with workflow.unsafe.imports_passed_through():
     from .handoff_plan import HandoffTransition
 
 
+HISTORY_FIELD_ORDER_PATCH = "handoff-history-field-order"
+"""Runs from before it summarise items with their keys as they came, not as the reference."""
+
+
 @dataclass(frozen=True)
 class HistoryAfterHandoff:
     session_items: list[RunItem]
@@ -94,6 +98,9 @@ async def history_after(
         )
         return HistoryAfterHandoff(items, (nested.input_history, nested.generated_items))
     history, kept, forwarded = nest_handoff_history(
-        state.original_input, state.generated_items, items
+        state.original_input,
+        state.generated_items,
+        items,
+        field_order=workflow.patched(HISTORY_FIELD_ORDER_PATCH),
     )
     return HistoryAfterHandoff(items, (history, kept + forwarded))

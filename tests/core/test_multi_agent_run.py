@@ -42,6 +42,18 @@ def script(request: ModelRequest):
     return "Refunded A1; weather is sunny."
 
 
+# What the reference's runner (openai-agents 0.6.8) sends billing's first model call after the
+# same handoff: the transcript nested into one message, byte for byte.
+BILLING_SEES = (
+    "For context, here is the conversation so far between the user and the previous agent:\n"
+    "<CONVERSATION HISTORY>\n"
+    "1. user: I want a refund for A1\n"
+    '2. function_call: {"arguments": "{}", "call_id": "h1", "name": "transfer_to_billing", '
+    '"id": "fc_h1", "status": "completed"}\n'
+    '3. function_call_output: {"call_id": "h1", "output": "{\\"assistant\\": \\"billing\\"}"}\n'
+    "</CONVERSATION HISTORY>"
+)
+
 model = ScriptedModel(script)
 billing = Agent(
     name="billing", instructions="Handle billing.", tools=[refund, get_weather], model=model
@@ -82,7 +94,7 @@ async def test_handoff_then_parallel_tools_then_final(harness_for):
     # The billing agent saw the nested history summary, as the reference does by default.
     second = [r for r in model.requests if r.call_context.run_id == "multi-agent-1"][1]
     assert second.call_context.agent_name == "billing"
-    assert "<CONVERSATION HISTORY>" in second.input[0]["content"]
+    assert second.input == [{"role": "assistant", "content": BILLING_SEES}]
     assert second.system_instructions == "Handle billing."
     assert {t.name for t in second.tools} == {"refund", "get_weather"}
     assert result.usage.requests == 3 and len(result.usage.request_usage_entries) == 3
