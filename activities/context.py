@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
-from pydantic import TypeAdapter
 from pydantic_core import to_jsonable_python
 from temporalio.exceptions import ApplicationError
 
@@ -105,10 +104,7 @@ class WorkerDeps:
     def typed_output(self, agent: Agent[Any], value: Any) -> Any:
         """Output guardrails and end hooks see the final output as its declared type, not as
         the JSON the run carries."""
-        schema = self.registry.output_schema(agent)
-        if schema is None or not isinstance(agent.output_type, type):
-            return value
-        return TypeAdapter(agent.output_type).validate_python(value)
+        return self.registry.typed_output(agent, value)
 
 
 class ActivityFamily(abc.ABC):

@@ -45,6 +45,11 @@ class AgentOutputSchemaBase(abc.ABC):
         boundaries; override when the validated value needs a custom encoding."""
         return to_jsonable_python(value)
 
+    def from_jsonable(self, value: Any) -> Any:
+        """The output again, from what `to_jsonable` made of it: what user code (guardrails,
+        hooks, the program's result) gets. The JSON itself unless overridden."""
+        return value
+
 
 class AgentOutputSchema(AgentOutputSchemaBase):
     """The output schema of an agent whose `output_type` is a Python type."""
@@ -105,6 +110,11 @@ class AgentOutputSchema(AgentOutputSchemaBase):
             # A plain-text output is the model's text even when the declared type is None.
             return value
         return self._output_adapter.dump_python(value, mode="json")
+
+    def from_jsonable(self, value: Any) -> Any:
+        if self.is_plain_text():
+            return value
+        return self._output_adapter.validate_python(value)
 
 
 def _is_json_object_type(t: Any) -> bool:

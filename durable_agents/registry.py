@@ -212,6 +212,11 @@ class AgentRegistry:
                 return g
         return self._named(self.output_guardrails, name, "output")
 
+    def typed_output(self, agent: Agent[Any], value: Any) -> Any:
+        """A final output as the agent's declared type, from the JSON the run carries."""
+        schema = self.output_schema(agent)
+        return value if schema is None or value is None else schema.from_jsonable(value)
+
     def output_schema(self, agent: Agent[Any]) -> AgentOutputSchemaBase | None:
         return self._output_schemas[agent.name]
 

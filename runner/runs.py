@@ -87,7 +87,9 @@ async def run(
         result = await agents.result(run_id)
     # On a cluster's workers the context changed in their copy: the program's object gets it.
     bring_up_to_date(program_context, result.context)
-    return result.with_program_objects(registry.get_agent(result.last_agent_name), program_context)
+    last_agent = registry.get_agent(result.last_agent_name)
+    result.final_output = registry.typed_output(last_agent, result.final_output)
+    return result.with_program_objects(last_agent, program_context)
 
 
 def streamed(

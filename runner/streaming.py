@@ -133,8 +133,8 @@ class RunResultStreaming:
         """The run's result: the fields take its values."""
         self.new_items = list(result.new_items)
         self.raw_responses = list(result.raw_responses)
-        self.final_output = result.final_output
         self.current_agent = self._registry.get_agent(result.last_agent_name)
+        self.final_output = self._registry.typed_output(self.current_agent, result.final_output)
         self.current_turn = result.current_turn
         self.status = result.status
         self.context_wrapper.usage = result.usage

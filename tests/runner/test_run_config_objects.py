@@ -4,9 +4,6 @@ in-process worker uses them, the run carries names."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,19 +22,8 @@ from durable_agents.items import function_call
 from durable_agents.model_input import CallModelData, ModelInputData
 from durable_agents.models import Model, ModelProvider
 from durable_agents.testing import ScriptedModel
-from runner import dev_server
 
-
-@pytest.fixture(scope="module", autouse=True)
-def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One project folder (so one dev server) for the module; Runner uses the working folder."""
-    folder, before = tmp_path_factory.mktemp("project"), Path.cwd()
-    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("TEMPORAL_")}
-    os.chdir(folder)
-    yield folder
-    os.chdir(before)
-    os.environ.update(saved)
-    dev_server.stop(folder)
+pytestmark = pytest.mark.usefixtures("working_project")
 
 
 async def test_the_model_filters_and_guardrails_of_a_run_config_are_used() -> None:
