@@ -64,7 +64,11 @@ class AgentRegistry:
             if known is agent:
                 continue
             if known is not None:
-                raise UserError(f"two different agents are named {agent.name!r}")
+                raise UserError(
+                    f"two different agents are named {agent.name!r} in one agent graph: a run "
+                    "names its agents (its history, events and result say which one is "
+                    "current), so it could not tell them apart; give them different names"
+                )
             self._agents[agent.name] = agent
             handoffs = [h if isinstance(h, Handoff) else handoff(h) for h in agent.handoffs]
             self._handoffs[agent.name] = handoffs
