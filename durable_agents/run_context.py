@@ -1,5 +1,6 @@
-"""Contexts handed to user code. They are rebuilt in each activity from the run's JSON context,
-so changes a callable makes to the context are not seen by other activities."""
+"""Contexts handed to user code. On a worker the context is rebuilt in each activity from the
+JSON the run holds, and what user code changed in it goes back to the run (`protocol.context`),
+so later calls see it."""
 
 from __future__ import annotations
 
