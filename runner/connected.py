@@ -66,7 +66,10 @@ async def agent_client() -> AgentClient:
 async def cluster_client() -> Client:
     options = ConnectionOptions()
     where = options.connect_kwargs()
-    return await clients.cached(f"{where['target_host']}/{where['namespace']}", options.connect)
+    return await clients.cached(
+        f"{where['target_host']}/{where['namespace']}",
+        lambda: options.connect(runtime=clients.runtime()),
+    )
 
 
 def check_crossable(

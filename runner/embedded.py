@@ -100,7 +100,9 @@ async def _connect_when_healthy(server: dev_server.DevServer) -> Client:
     deadline = time.monotonic() + dev_server.START_SECONDS
     while True:
         try:
-            return await Client.connect(server.address, data_converter=data_converter())
+            return await Client.connect(
+                server.address, data_converter=data_converter(), runtime=clients.runtime()
+            )
         except RuntimeError:
             if time.monotonic() > deadline:
                 raise UserError(
