@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 from .models import ModelResponse as ModelResponse  # re-exported at the reference's path
 from .models import TResponseInputItem, TResponseOutputItem
@@ -25,6 +25,12 @@ RunItemType = Literal[
 ]
 
 
+class AgentRef(BaseModel):
+    """An agent by name, where the `Agent` object is not at hand: `.name` works as on one."""
+
+    name: str
+
+
 class RunItem(BaseModel):
     type: RunItemType
     agent_name: str
@@ -33,6 +39,25 @@ class RunItem(BaseModel):
     """For tool call outputs: the tool's return value before it was turned into text."""
     source_agent: str | None = None
     target_agent: str | None = None
+    _agent: Any = PrivateAttr(default=None)
+
+    @property
+    def agent(self) -> Any:
+        """The agent the item is from: the program's `Agent` when `Runner` ran the run, else
+        the agent by name (an `AgentRef`)."""
+        return self._agent if self._agent is not None else AgentRef(name=self.agent_name)
+
+    def with_agent(self, agent: Any) -> RunItem:
+        self._agent = agent
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        """Items are equal by their data: which process holds their agent does not count."""
+        if not isinstance(other, RunItem):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
 
     def to_input_item(self) -> TResponseInputItem:
         """The item as the next model call should see it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, PrivateAttr, TypeAdapter
@@ -53,9 +54,14 @@ class RunResult(BaseModel):
     _last_agent: Agent[Any] | None = PrivateAttr(default=None)
     _context_wrapper: RunContextWrapper[Any] | None = PrivateAttr(default=None)
 
-    def with_program_objects(self, last_agent: Agent[Any], context: Any) -> RunResult:
-        """This result, holding the program's own last agent and context."""
-        self._last_agent = last_agent
+    def with_program_objects(
+        self, agent_named: Callable[[str], Agent[Any]], context: Any
+    ) -> RunResult:
+        """This result, holding the program's own agents (`last_agent`, each item's `agent`)
+        and context."""
+        self._last_agent = agent_named(self.last_agent_name)
+        for item in self.new_items:
+            item.with_agent(agent_named(item.agent_name))
         self._context_wrapper = RunContextWrapper(context, usage=self.usage, run_id=self.run_id)
         return self
 

@@ -15,7 +15,7 @@ from openai import BaseModel as OpenAIModel
 from openai.types.responses import ResponseStreamEvent
 from pydantic import BaseModel, Field, TypeAdapter, field_serializer, field_validator
 
-from .items import RunItem, RunItemType
+from .items import AgentRef, RunItem, RunItemType
 from .models import TResponseStreamEvent
 
 RunItemStreamEventName = Literal[
@@ -48,12 +48,6 @@ class RunItemStreamEvent(BaseModel):
     @classmethod
     def for_item(cls, item: RunItem) -> RunItemStreamEvent:
         return cls(name=EVENT_NAMES[item.type], item=item)
-
-
-class AgentRef(BaseModel):
-    """The agent by name: lets `event.new_agent.name` work as in the reference."""
-
-    name: str
 
 
 class AgentUpdatedStreamEvent(BaseModel):

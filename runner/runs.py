@@ -89,7 +89,7 @@ async def run(
     bring_up_to_date(program_context, result.context)
     last_agent = registry.get_agent(result.last_agent_name)
     result.final_output = registry.typed_output(last_agent, result.final_output)
-    return result.with_program_objects(last_agent, program_context)
+    return result.with_program_objects(registry.get_agent, program_context)
 
 
 def streamed(

@@ -107,11 +107,15 @@ class RunResultStreaming:
     async def receive(self, event: StreamEvent) -> None:
         if isinstance(event, AgentUpdatedStreamEvent):
             self.current_agent = self._registry.get_agent(event.new_agent.name)
+            event.new_agent = self.current_agent  # the program's Agent, as in the reference
         elif isinstance(event, RunItemStreamEvent):
-            self.new_items.append(event.item)
+            self.new_items.append(self._bound(event.item))
         async with self._changed:
             self._events.append(event)
             self._changed.notify_all()
+
+    def _bound(self, item: RunItem) -> RunItem:
+        return item.with_agent(self._registry.get_agent(item.agent_name))
 
     async def _follow(self, follow: Follow) -> None:
         try:
@@ -131,7 +135,7 @@ class RunResultStreaming:
 
     def finished(self, result: RunResult) -> None:
         """The run's result: the fields take its values."""
-        self.new_items = list(result.new_items)
+        self.new_items = [self._bound(item) for item in result.new_items]
         self.raw_responses = list(result.raw_responses)
         self.current_agent = self._registry.get_agent(result.last_agent_name)
         self.final_output = self._registry.typed_output(self.current_agent, result.final_output)

@@ -58,6 +58,8 @@ def test_an_sdk_program_runs_unchanged(project: Path) -> None:
         "last_agent": "guide",
         "last_agent_is_the_guide": True,
         "context_is_the_trip": True,
+        "item_agents": ["guide", "planner"],
+        "item_agents_are_objects": True,
         "cities": ["Rome"],  # the tool changed the program's own context object
         "tools_ended": 1,
         "again": "Rome was lovely. | "
@@ -161,6 +163,7 @@ def test_run_streamed_returns_at_once_and_streams_the_run(project: Path, how: st
         "complete_at_once": False,
         "deltas": "There are three of them.",
         "kinds": STREAMED_KINDS,
+        "agent_objects": [True],  # events hold the program's Agent, as in the reference
         "complete": True,
         "status": "completed",
         "final_output": "There are three of them.",

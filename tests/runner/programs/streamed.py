@@ -24,8 +24,9 @@ from durable_agents.testing import ScriptedModel
 CANCEL_MODES = {"cancel": "after_turn", "stop": "immediate"}
 
 
-async def read(result) -> dict:
+async def read(result, agent) -> dict:
     kinds: list[str] = []
+    agents: set[bool] = set()
     deltas = ""
     async for event in result.stream_events():
         if isinstance(event, RawResponsesStreamEvent):
@@ -33,11 +34,13 @@ async def read(result) -> dict:
                 deltas += event.data.delta
         elif isinstance(event, RunItemStreamEvent):
             kinds.append(event.name)
+            agents.add(event.item.agent is agent)
             if how in CANCEL_MODES and event.name == "tool_called":
                 result.cancel(mode=CANCEL_MODES[how])
         elif isinstance(event, AgentUpdatedStreamEvent):
             kinds.append(f"agent:{event.new_agent.name}")
-    return {"deltas": deltas, "kinds": kinds}
+            agents.add(event.new_agent is agent)
+    return {"deltas": deltas, "kinds": kinds, "agent_objects": sorted(agents)}
 
 
 async def main() -> None:
@@ -64,7 +67,7 @@ async def main() -> None:
     if how == "late":
         while not result.is_complete:  # noqa: ASYNC110 - what a program without an event does
             await asyncio.sleep(0.05)
-    report.update(await read(result))
+    report.update(await read(result, agent))
     report.update(
         complete=result.is_complete,
         status=result.status,

@@ -64,6 +64,8 @@ def main() -> None:
         "last_agent": result.last_agent.name,
         "last_agent_is_the_guide": result.last_agent is guide,
         "context_is_the_trip": result.context_wrapper.context is trip,
+        "item_agents": sorted({item.agent.name for item in result.new_items}),
+        "item_agents_are_objects": all(i.agent in (planner, guide) for i in result.new_items),
         "cities": trip.cities,
         "tools_ended": hooks.tools_ended,
         "again": asyncio.run(again()),
