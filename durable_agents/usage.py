@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class InputTokensDetails(BaseModel):
+    # from_attributes: the reference's programs pass openai's token details objects.
+    model_config = ConfigDict(from_attributes=True)
+
     cached_tokens: int = 0
 
 
 class OutputTokensDetails(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     reasoning_tokens: int = 0
 
 

@@ -14,7 +14,7 @@ import abc
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ..exceptions import ModelBehaviorError
 from ..model_settings import ModelSettings
@@ -72,9 +72,38 @@ class ModelResponse(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     response_id: str | None = None
 
+    @field_validator("output", mode="before")
+    @classmethod
+    def _items_as_dicts(cls, output: Any) -> Any:
+        """Output items may be given as the reference's are, openai's pydantic objects (e.g. a
+        `ResponseOutputMessage`): they are kept as the dicts they dump to, fields by their
+        JSON names and unset ones left out, as the reference's `to_input_items` makes them."""
+        if not isinstance(output, list) or not any(isinstance(i, BaseModel) for i in output):
+            return output
+        return [
+            i.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            if isinstance(i, BaseModel)
+            else i
+            for i in output
+        ]
+
+    def to_input_items(self) -> list[TResponseInputItem]:
+        """The output as input items for a next call: a copy of each item."""
+        return [dict(item) for item in self.output]
+
 
 class Model(abc.ABC):
-    """A model implementation. Runs only inside activities, so it may do any I/O."""
+    """A model implementation. Runs only inside activities, so it may do any I/O.
+
+    A subclass implements one of two interfaces, told apart by its `get_response` signature
+    (inspected once per class): this one, `get_response(request)` taking one `ModelRequest`,
+    or the reference's (`agents.models.interface.Model`), `get_response(system_instructions,
+    input, model_settings, tools, output_schema, handoffs, tracing, *, previous_response_id,
+    conversation_id, prompt)` and a `stream_response` with the same arguments yielding openai
+    stream event objects. A model written to the reference's is called with the objects the
+    reference passes (the turn's `FunctionTool`s and `Handoff`s, the agent's output schema)
+    and may return openai output items in its `ModelResponse`; see
+    `activities.models.sdk_interface`."""
 
     @abc.abstractmethod
     async def get_response(self, request: ModelRequest) -> ModelResponse: ...
