@@ -8,6 +8,7 @@ from typing import Any
 from durable_agents.agent import Agent
 from durable_agents.agent_output import AgentOutputSchemaBase
 from durable_agents.exceptions import UserError
+from durable_agents.handoffs import Handoff
 from durable_agents.model_input import CallModelData, ModelInputData
 from durable_agents.models import (
     Model,
@@ -20,6 +21,7 @@ from durable_agents.models import (
 )
 from durable_agents.registry import AgentRegistry
 from durable_agents.run_context import RunContextWrapper
+from durable_agents.tool import FunctionTool
 from protocol.model_turn import ModelTurnInput
 
 from .errors import agents_error, maybe_await, user_code
@@ -27,29 +29,38 @@ from .errors import agents_error, maybe_await, user_code
 
 async def offered_tools(
     registry: AgentRegistry, agent: Agent[Any], ctx: RunContextWrapper[Any]
-) -> tuple[list[ToolDefinition], list[ToolDefinition]]:
-    """The agent's tools and handoffs that are enabled for this turn, as the model sees them."""
-    tools = [
-        ToolDefinition(
-            name=t.name,
-            description=t.description,
-            params_json_schema=t.params_json_schema,
-            strict=t.strict_json_schema,
-        )
-        for t in agent.tools
-        if await _enabled(t.is_enabled, ctx, agent, f"tool {t.name!r}")
-    ]
+) -> tuple[list[FunctionTool], list[Handoff]]:
+    """The agent's tools and handoffs that are enabled for this turn."""
+    tools = [t for t in agent.tools if await _enabled(t.is_enabled, ctx, agent, f"tool {t.name!r}")]
     handoffs = [
-        ToolDefinition(
-            name=h.tool_name,
-            description=h.tool_description,
-            params_json_schema=h.input_json_schema,
-            strict=h.strict_json_schema,
-        )
+        h
         for h in registry.handoffs(agent.name)
         if await _enabled(h.is_enabled, ctx, agent, f"handoff {h.tool_name!r}")
     ]
     return tools, handoffs
+
+
+def offered_names(offered: tuple[list[FunctionTool], list[Handoff]]) -> list[str]:
+    tools, handoffs = offered
+    return [t.name for t in tools] + [h.tool_name for h in handoffs]
+
+
+def _tool_definition(tool: FunctionTool) -> ToolDefinition:
+    return ToolDefinition(
+        name=tool.name,
+        description=tool.description,
+        params_json_schema=tool.params_json_schema,
+        strict=tool.strict_json_schema,
+    )
+
+
+def _handoff_definition(handoff: Handoff) -> ToolDefinition:
+    return ToolDefinition(
+        name=handoff.tool_name,
+        description=handoff.tool_description,
+        params_json_schema=handoff.input_json_schema,
+        strict=handoff.strict_json_schema,
+    )
 
 
 async def _enabled(flag: Any, ctx: RunContextWrapper[Any], agent: Agent[Any], what: str) -> bool:
@@ -99,7 +110,7 @@ def model_request(
     agent: Agent[Any],
     model_name: str | None,
     model_input: ModelInputData,
-    offered: tuple[list[ToolDefinition], list[ToolDefinition]],
+    offered: tuple[list[FunctionTool], list[Handoff]],
     schema: AgentOutputSchemaBase | None,
 ) -> ModelRequest:
     """The request, with the run's settings over the agent's, and `tool_choice` cleared when the
@@ -113,8 +124,8 @@ def model_request(
         system_instructions=model_input.instructions,
         input=model_input.input,
         model_settings=settings,
-        tools=tools,
-        handoffs=handoffs,
+        tools=[_tool_definition(t) for t in tools],
+        handoffs=[_handoff_definition(h) for h in handoffs],
         output_schema=(
             OutputSchema(json_schema=schema.json_schema(), strict=schema.is_strict_json_schema())
             if schema is not None

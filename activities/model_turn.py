@@ -22,7 +22,14 @@ from .conversation_input import conversation_input
 from .errors import agents_errors, model_call, user_code
 from .heartbeat import heartbeating
 from .hooks import call_hooks
-from .model_request import choose_model, filtered_input, model_request, offered_tools
+from .model_request import (
+    choose_model,
+    filtered_input,
+    model_request,
+    offered_names,
+    offered_tools,
+)
+from .models.sdk_interface import SdkInterfaceModel, speaks_sdk_interface
 
 RAW_EVENTS_BATCH_INTERVAL = timedelta(milliseconds=100)
 """How long a model activity gathers raw stream events before sending them to the run; each
@@ -44,6 +51,8 @@ class ModelTurnActivities(ActivityFamily):
         schema = deps.registry.output_schema(agent)
         with agents_errors():
             model, model_name = choose_model(deps.model_provider, agent, inp.model)
+        if speaks_sdk_interface(model):
+            model = SdkInterfaceModel(model, tools, handoffs, schema)
         conversation = await conversation_input(
             inp.conversation, deps.conversations, deps.item_store
         )
@@ -87,7 +96,7 @@ class ModelTurnActivities(ActivityFamily):
                 inp.conversation.key,
                 conversation + [item for item in response.output if output_item_type(item)],
             )
-        out = _turn_output(response, [t.name for t in tools + handoffs], schema)
+        out = _turn_output(response, offered_names((tools, handoffs)), schema)
         out.context = deps.context_update(scope)
         return out
 

@@ -1,7 +1,9 @@
 """The model interface at the reference's module path (`agents.models.interface`).
 
-`Model` here takes one `ModelRequest` (see `durable_agents.models`), not the reference's list
-of arguments: a model call is an activity, and its request is what crosses into it."""
+`Model` here is one class for two interfaces (see `durable_agents.models.Model`): ours takes one
+`ModelRequest`, what crosses into the model activity; a subclass written to the reference's
+list of arguments (`system_instructions, input, model_settings, tools, output_schema, handoffs,
+tracing, *, previous_response_id, conversation_id, prompt`) is called with them."""
 
 from __future__ import annotations
 
