@@ -10,10 +10,16 @@ Model names select the endpoint and the API: `[chat:|responses:][provider/]model
   since that is what such servers speak). `chat:`/`responses:` work here too.
 - No name: `OPENAI_DEFAULT_MODEL`, else "gpt-4.1".
 
-Only configuration lives here; keys are read at start-up and never logged. Clients are created
-on first use, one per provider, with `max_retries=0` because Temporal retries the activity, and
-with a timeout (`DURABLE_AGENTS_MODEL_TIMEOUT`, seconds) shorter than any sensible activity
-timeout so a hung call surfaces as a classified, retryable `ModelTimeout`.
+A program's `set_default_openai_key`, `set_default_openai_client` and `set_default_openai_api`
+(kept in `durable_agents.openai_defaults`) come before `OPENAI_API_KEY`, `OPENAI_BASE_URL` and
+`DURABLE_AGENTS_OPENAI_API` for the OpenAI provider, and are read each time a model is resolved,
+so they take effect when set after the worker's provider was made.
+
+Only configuration lives here; keys are never logged. Clients are created on first use, one per
+provider and settings, with `max_retries=0` because Temporal retries the activity, and with a
+timeout (`DURABLE_AGENTS_MODEL_TIMEOUT`, seconds) shorter than any sensible activity timeout so
+a hung call surfaces as a classified, retryable `ModelTimeout`. A client the program gives is
+used through `with_options` with those two settings (sharing its connection pool).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import Literal, cast
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 import structlog
@@ -29,6 +35,11 @@ from openai import AsyncOpenAI
 
 from durable_agents.exceptions import UserError
 from durable_agents.models import Model, ModelProvider
+from durable_agents.openai_defaults import (
+    default_openai_api,
+    default_openai_client,
+    default_openai_key,
+)
 
 from .errors import register_secret
 from .openai_chat import OpenAIChatCompletionsModel
@@ -70,7 +81,14 @@ def parse_api(value: str | None, *, setting: str, default: Api) -> Api:
 
 
 class OpenAIProvider(ModelProvider):
-    """One OpenAI-compatible endpoint: base URL, key, default API and default model."""
+    """One OpenAI-compatible endpoint: base URL, key, default API and default model.
+
+    What is not given comes from `env` (default: the process environment): `OPENAI_API_KEY`,
+    `OPENAI_BASE_URL`, `DURABLE_AGENTS_OPENAI_API`, `OPENAI_DEFAULT_MODEL` and
+    `DURABLE_AGENTS_MODEL_TIMEOUT`. With `program_defaults` (the OpenAI provider; not one built
+    for another prefix), the program's `set_default_openai_*` settings come before `env`: its
+    client unless a key, base URL or client was given here, its key before `OPENAI_API_KEY`,
+    its API before `DURABLE_AGENTS_OPENAI_API`."""
 
     def __init__(
         self,
@@ -78,37 +96,60 @@ class OpenAIProvider(ModelProvider):
         name: str = "openai",
         api_key: str | None = None,
         base_url: str | None = None,
-        api: Api = "responses",
-        default_model: str = DEFAULT_MODEL,
-        timeout: float = DEFAULT_TIMEOUT,
+        api: Api | None = None,
+        default_model: str | None = None,
+        timeout: float | None = None,
         key_setting: str = "OPENAI_API_KEY",
         openai_client: AsyncOpenAI | None = None,
+        env: Mapping[str, str] | None = None,
+        program_defaults: bool = True,
     ) -> None:
         """`key_setting` names where the key should come from, for the missing-key error."""
+        env = os.environ if env is None else env
         self.name = name
-        self.base_url = base_url or OPENAI_BASE_URL
-        self.api: Api = api
-        self.default_model = default_model
-        self.timeout = timeout
         self._api_key = api_key
         register_secret(api_key)  # so errors and logs mask it wherever a provider echoes it
+        self._base_url = base_url
+        self._given_client = openai_client
+        self._api = api
+        self._env_key = env.get("OPENAI_API_KEY") or None
+        register_secret(self._env_key)
+        self._env_base_url = env.get("OPENAI_BASE_URL") or None
+        self._env_api = parse_api(
+            env.get("DURABLE_AGENTS_OPENAI_API"),
+            setting="DURABLE_AGENTS_OPENAI_API",
+            default="responses",
+        )
+        if default_model is None:
+            default_model = (env.get("OPENAI_DEFAULT_MODEL") or DEFAULT_MODEL).lower()
+        self.default_model = default_model
+        self.timeout = _timeout(env) if timeout is None else timeout
         self._key_setting = key_setting
-        self._client = openai_client
+        self._program_defaults = program_defaults
+        self._clients: dict[tuple[Any, ...], AsyncOpenAI] = {}
+        """One client per settings: ("client", the client given) or ("key", key, base URL)."""
+        self._created: list[AsyncOpenAI] = []
+        """The clients made here (not copies of a given one); the ones `aclose` closes."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OpenAIProvider:
-        env = os.environ if env is None else env
-        return cls(
-            api_key=env.get("OPENAI_API_KEY") or None,
-            base_url=env.get("OPENAI_BASE_URL") or None,
-            api=parse_api(
-                env.get("DURABLE_AGENTS_OPENAI_API"),
-                setting="DURABLE_AGENTS_OPENAI_API",
-                default="responses",
-            ),
-            default_model=(env.get("OPENAI_DEFAULT_MODEL") or DEFAULT_MODEL).lower(),
-            timeout=_timeout(env),
-        )
+        return cls(env=env)
+
+    @property
+    def api(self) -> Api:
+        """The API a model name without `chat:`/`responses:` is called over, now."""
+        if self._api is not None:
+            return self._api
+        program_api = default_openai_api() if self._program_defaults else None
+        return program_api or self._env_api
+
+    @property
+    def base_url(self) -> str:
+        """Where calls go now."""
+        given = self._given_or_program_client()
+        if given is not None:
+            return str(given.base_url)
+        return self._base_url or self._env_base_url or OPENAI_BASE_URL
 
     def get_model(self, model_name: str | None) -> Model:
         api, name = split_api_prefix(model_name or "")
@@ -120,30 +161,65 @@ class OpenAIProvider(ModelProvider):
         return OpenAIChatCompletionsModel(name, self.client())
 
     def client(self) -> AsyncOpenAI:
-        """The provider's client, created on first use so workers without keys can start."""
-        if self._client is None:
-            self._client = AsyncOpenAI(
-                api_key=self._key(),
-                base_url=self.base_url,
-                max_retries=0,
-                timeout=self.timeout,
-            )
-            log.info("model client created", provider=self.name, base_url=self.base_url)
-        return self._client
+        """The client for the settings in force, created on first use (so workers without keys
+        can start) and kept: a model resolved under the same settings gets the same one."""
+        source = self._client_source()
+        client = self._clients.get(source)
+        if client is None:
+            client = self._clients[source] = self._new_client(source)
+        return client
 
     async def aclose(self) -> None:
-        """Closes the client's connection pool; for worker shutdown."""
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
+        """Closes the connection pools of the clients made here; for worker shutdown. A given
+        client's pool is its owner's to close."""
+        for client in self._created:
+            await client.close()
+        self._created.clear()
+        self._clients.clear()
 
-    def _key(self) -> str:
-        if self._api_key:
-            return self._api_key
-        if urlsplit(self.base_url).hostname == "api.openai.com":
+    def _given_or_program_client(self) -> AsyncOpenAI | None:
+        if self._given_client is not None:
+            return self._given_client
+        if self._program_defaults and self._api_key is None and self._base_url is None:
+            return default_openai_client()
+        return None
+
+    def _client_source(self) -> tuple[Any, ...]:
+        given = self._given_or_program_client()
+        if given is not None:
+            return ("client", given)
+        return ("key", self._key(self.base_url), self.base_url)
+
+    def _new_client(self, source: tuple[Any, ...]) -> AsyncOpenAI:
+        if source[0] == "client":
+            given: AsyncOpenAI = source[1]
+            if isinstance(given.api_key, str):
+                register_secret(given.api_key)
+            client = given.with_options(max_retries=0, timeout=self.timeout)
+            log.info(
+                "model client created",
+                provider=self.name,
+                base_url=str(client.base_url),
+                client="given",
+            )
+            return client
+        _, key, base_url = source
+        client = AsyncOpenAI(api_key=key, base_url=base_url, max_retries=0, timeout=self.timeout)
+        self._created.append(client)
+        log.info("model client created", provider=self.name, base_url=base_url)
+        return client
+
+    def _key(self, base_url: str) -> str:
+        program_key = default_openai_key() if self._program_defaults else None
+        key = self._api_key or program_key or self._env_key
+        if key:
+            register_secret(key)
+            return key
+        if urlsplit(base_url).hostname == "api.openai.com":
+            program = " (nor set_default_openai_key)" if self._program_defaults else ""
             raise MissingAPIKeyError(
-                f"{self._key_setting} is not set: the worker needs an API key to call "
-                f"{self.base_url} (provider {self.name!r})"
+                f"{self._key_setting} is not set{program}: the worker needs an API key to call "
+                f"{base_url} (provider {self.name!r})"
             )
         return _NO_KEY
 
@@ -212,6 +288,8 @@ class MultiProvider(ModelProvider):
             default_model="",
             timeout=_timeout(self._env),
             key_setting=f"{setting}_API_KEY",
+            env={},
+            program_defaults=False,
         )
 
 

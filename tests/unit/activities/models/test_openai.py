@@ -973,6 +973,99 @@ def test_provider_configuration_errors_are_clear(fake: FakeOpenAIServer):
     assert SECRET not in repr(provider) and SECRET not in str(vars(provider).get("name"))
 
 
+@pytest.fixture
+def program_defaults(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`durable_agents.openai_defaults`, its settings restored after the test."""
+    from durable_agents import openai_defaults
+
+    for name in ("_key", "_client", "_api", "_tracing_key"):
+        monkeypatch.setattr(openai_defaults, name, None)
+    return openai_defaults
+
+
+HI = ModelRequest(input=[{"role": "user", "content": "hi"}])
+
+
+async def test_set_default_openai_key_is_the_key_sent(
+    fake: FakeOpenAIServer, providers: Any, program_defaults: Any
+):
+    """Before `OPENAI_API_KEY`, and read when a model is resolved: set after the provider (and
+    its first client) exists, it takes effect for the next model; one client per key."""
+    provider = providers(env_for(fake))
+    fake.enqueue(text_reply("one"), text_reply("two"), text_reply("three"))
+    first = provider.get_model("gpt-4.1")
+    await first.get_response(HI)
+    assert fake.last_request.headers["authorization"] == f"Bearer {SECRET}"
+
+    program_defaults.set_default_openai_key("sk-program-key-0123456789")
+    second = provider.get_model("gpt-4.1")
+    await second.get_response(HI)
+    assert fake.last_request.headers["authorization"] == "Bearer sk-program-key-0123456789"
+    assert second._client is not first._client  # type: ignore[attr-defined]
+    assert provider.get_model("chat:gpt-4o")._client is second._client  # type: ignore[attr-defined]
+    assert second._client.max_retries == 0  # type: ignore[attr-defined]
+
+    # A key given to the provider itself still comes first.
+    explicit = OpenAIProvider(api_key="sk-explicit-0123456789", base_url=fake.base_url)
+    await explicit.get_model("gpt-4.1").get_response(HI)
+    assert fake.last_request.headers["authorization"] == "Bearer sk-explicit-0123456789"
+    await explicit.aclose()
+
+    # With no key in the environment at all, the program's is enough.
+    keyless = providers({"OPENAI_BASE_URL": fake.base_url})
+    assert keyless.get_model("gpt-4.1")._client.api_key == "sk-program-key-0123456789"  # type: ignore[attr-defined]
+
+
+async def test_set_default_openai_api_chooses_the_endpoint(
+    fake: FakeOpenAIServer, providers: Any, program_defaults: Any
+):
+    provider = providers(env_for(fake))
+    assert isinstance(provider.get_model("gpt-4.1"), OpenAIResponsesModel)
+    program_defaults.set_default_openai_api("chat_completions")
+    model = provider.get_model("gpt-4.1")
+    assert isinstance(model, OpenAIChatCompletionsModel)
+    fake.enqueue(text_reply("hi"))
+    await model.get_response(HI)
+    assert fake.last_request.path == "/v1/chat/completions"
+    assert isinstance(provider.get_model("responses:gpt-4.1"), OpenAIResponsesModel)
+
+    # Before DURABLE_AGENTS_OPENAI_API, both ways.
+    program_defaults.set_default_openai_api("responses")
+    chat_env = providers(env_for(fake, DURABLE_AGENTS_OPENAI_API="chat"))
+    assert isinstance(chat_env.get_model("gpt-4.1"), OpenAIResponsesModel)
+
+
+async def test_set_default_openai_client_is_the_client_used(
+    fake: FakeOpenAIServer, providers: Any, program_defaults: Any
+):
+    """The program's client (its base URL, its key) in place of the environment's, copied with
+    the client's retries off and the provider's timeout; one copy per client given."""
+    provider = providers(env_for(fake))
+    with FakeOpenAIServer(responder=text_reply("from the program's server")) as own:
+        given = AsyncOpenAI(api_key="sk-program-client-0123456789", base_url=own.base_url)
+        program_defaults.set_default_openai_client(given)
+        model = provider.get_model("gpt-4.1")
+        response = await model.get_response(HI)
+        assert response.output[0]["content"][0]["text"] == "from the program's server"
+        assert own.last_request.path == "/v1/responses"
+        assert own.last_request.headers["authorization"] == "Bearer sk-program-client-0123456789"
+        assert fake.requests == []
+        client = model._client  # type: ignore[attr-defined]
+        assert str(client.base_url) == str(given.base_url)
+        assert client.max_retries == 0 and client.timeout == 300 and given.max_retries == 2
+        assert provider.get_model("chat:gpt-4o")._client is client  # type: ignore[attr-defined]
+        assert provider._openai.base_url == str(given.base_url)  # type: ignore[attr-defined]
+
+        # Providers configured for another prefix keep their own endpoint.
+        env = env_for(fake, DURABLE_AGENTS_PROVIDER_OLLAMA_BASE_URL=fake.base_url)
+        ollama = providers(env).get_model("ollama/llama3")
+        assert str(ollama._client.base_url) == str(fake.base_url) + "/"  # type: ignore[attr-defined]
+
+        await provider.aclose()
+        assert not given.is_closed()  # its pool is the program's
+        await given.close()
+
+
 # --- the fake server itself ---------------------------------------------------------------------
 
 
