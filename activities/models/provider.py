@@ -83,36 +83,53 @@ def parse_api(value: str | None, *, setting: str, default: Api) -> Api:
 class OpenAIProvider(ModelProvider):
     """One OpenAI-compatible endpoint: base URL, key, default API and default model.
 
-    What is not given comes from `env` (default: the process environment): `OPENAI_API_KEY`,
-    `OPENAI_BASE_URL`, `DURABLE_AGENTS_OPENAI_API`, `OPENAI_DEFAULT_MODEL` and
-    `DURABLE_AGENTS_MODEL_TIMEOUT`. With `program_defaults` (the OpenAI provider; not one built
-    for another prefix), the program's `set_default_openai_*` settings come before `env`: its
-    client unless a key, base URL or client was given here, its key before `OPENAI_API_KEY`,
-    its API before `DURABLE_AGENTS_OPENAI_API`."""
+    The reference's arguments: `api_key`, `base_url`, `openai_client` (not with those two),
+    `organization`, `project`, `use_responses` (the API when the model name does not say;
+    `api` says it too). What is not given comes from `env` (default: the process environment):
+    `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`,
+    `DURABLE_AGENTS_OPENAI_API`, `OPENAI_DEFAULT_MODEL` and `DURABLE_AGENTS_MODEL_TIMEOUT`.
+    With `program_defaults` (the OpenAI provider; not one built for another prefix), the
+    program's `set_default_openai_*` settings come before `env`: its client unless a key, base
+    URL, organization, project or client was given here, its key before `OPENAI_API_KEY`, its
+    API before `DURABLE_AGENTS_OPENAI_API`."""
 
     def __init__(
         self,
         *,
-        name: str = "openai",
         api_key: str | None = None,
         base_url: str | None = None,
+        openai_client: AsyncOpenAI | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        use_responses: bool | None = None,
+        name: str = "openai",
         api: Api | None = None,
         default_model: str | None = None,
         timeout: float | None = None,
         key_setting: str = "OPENAI_API_KEY",
-        openai_client: AsyncOpenAI | None = None,
         env: Mapping[str, str] | None = None,
         program_defaults: bool = True,
     ) -> None:
         """`key_setting` names where the key should come from, for the missing-key error."""
+        if openai_client is not None and (api_key is not None or base_url is not None):
+            raise UserError("Don't provide api_key or base_url if you provide openai_client")
+        if use_responses is not None:
+            chosen: Api = "responses" if use_responses else "chat"
+            if api is not None and api != chosen:
+                raise UserError(f"use_responses={use_responses} contradicts api={api!r}")
+            api = chosen
         env = os.environ if env is None else env
         self.name = name
         self._api_key = api_key
         register_secret(api_key)  # so errors and logs mask it wherever a provider echoes it
         self._base_url = base_url
+        self._organization = organization
+        self._project = project
         self._given_client = openai_client
         self._api = api
         self._env_key = env.get("OPENAI_API_KEY") or None
+        self._env_organization = env.get("OPENAI_ORG_ID") or None
+        self._env_project = env.get("OPENAI_PROJECT_ID") or None
         register_secret(self._env_key)
         self._env_base_url = env.get("OPENAI_BASE_URL") or None
         self._env_api = parse_api(
@@ -180,7 +197,8 @@ class OpenAIProvider(ModelProvider):
     def _given_or_program_client(self) -> AsyncOpenAI | None:
         if self._given_client is not None:
             return self._given_client
-        if self._program_defaults and self._api_key is None and self._base_url is None:
+        explicit = (self._api_key, self._base_url, self._organization, self._project)
+        if self._program_defaults and explicit == (None, None, None, None):
             return default_openai_client()
         return None
 
@@ -204,7 +222,14 @@ class OpenAIProvider(ModelProvider):
             )
             return client
         _, key, base_url = source
-        client = AsyncOpenAI(api_key=key, base_url=base_url, max_retries=0, timeout=self.timeout)
+        client = AsyncOpenAI(
+            api_key=key,
+            base_url=base_url,
+            organization=self._organization or self._env_organization,
+            project=self._project or self._env_project,
+            max_retries=0,
+            timeout=self.timeout,
+        )
         self._created.append(client)
         log.info("model client created", provider=self.name, base_url=base_url)
         return client
@@ -224,36 +249,87 @@ class OpenAIProvider(ModelProvider):
         return _NO_KEY
 
 
+class MultiProviderMap:
+    """Model name prefixes mapped to `ModelProvider`s, for `MultiProvider(provider_map=...)`."""
+
+    def __init__(self) -> None:
+        self._mapping: dict[str, ModelProvider] = {}
+
+    def has_prefix(self, prefix: str) -> bool:
+        return prefix in self._mapping
+
+    def get_mapping(self) -> dict[str, ModelProvider]:
+        """A copy of the prefix -> provider mapping."""
+        return self._mapping.copy()
+
+    def set_mapping(self, mapping: dict[str, ModelProvider]) -> None:
+        self._mapping = mapping
+
+    def get_provider(self, prefix: str) -> ModelProvider | None:
+        return self._mapping.get(prefix)
+
+    def add_provider(self, prefix: str, provider: ModelProvider) -> None:
+        self._mapping[prefix] = provider
+
+    def remove_provider(self, prefix: str) -> None:
+        del self._mapping[prefix]
+
+
 class MultiProvider(ModelProvider):
     """Routes model names to providers by prefix; see the module docstring.
 
-    `providers` adds or overrides prefixes with any `ModelProvider`; other prefixes are built
-    from `DURABLE_AGENTS_PROVIDER_<NAME>_*` in `env` (default: the process environment) and
-    cached, so each provider keeps one client."""
+    The reference's arguments: `provider_map`, whose prefixes (as written, `openai` too) come
+    first, and `openai_api_key`, `openai_base_url`, `openai_client`, `openai_organization`,
+    `openai_project`, `openai_use_responses` for the OpenAI provider (see `OpenAIProvider`).
+    `openai_provider` replaces that provider instead; `providers` adds or overrides other
+    prefixes (any case) with any `ModelProvider`. Other prefixes are built from
+    `DURABLE_AGENTS_PROVIDER_<NAME>_*` in `env` (default: the process environment) and cached,
+    so each provider keeps one client."""
 
     def __init__(
         self,
         *,
+        provider_map: MultiProviderMap | None = None,
+        openai_api_key: str | None = None,
+        openai_base_url: str | None = None,
+        openai_client: AsyncOpenAI | None = None,
+        openai_organization: str | None = None,
+        openai_project: str | None = None,
+        openai_use_responses: bool | None = None,
         env: Mapping[str, str] | None = None,
         openai_provider: ModelProvider | None = None,
         providers: Mapping[str, ModelProvider] | None = None,
     ) -> None:
+        openai_settings = {
+            "api_key": openai_api_key,
+            "base_url": openai_base_url,
+            "openai_client": openai_client,
+            "organization": openai_organization,
+            "project": openai_project,
+            "use_responses": openai_use_responses,
+        }
+        given = sorted(f"openai_{k}" for k, v in openai_settings.items() if v is not None)
+        if openai_provider is not None and given:
+            raise UserError(f"give openai_provider or {', '.join(given)}, not both")
+        self.provider_map = provider_map
         self._env = dict(os.environ if env is None else env)
         self._built: list[OpenAIProvider] = []
         """Providers made from the environment; the only ones `aclose` closes."""
         if openai_provider is None:
-            openai_provider = OpenAIProvider.from_env(self._env)
+            openai_provider = OpenAIProvider(env=self._env, **openai_settings)  # type: ignore[arg-type]
             self._built.append(openai_provider)
-        self._openai = openai_provider
+        self.openai_provider = openai_provider
         self._providers = {name.lower(): p for name, p in (providers or {}).items()}
 
     def get_model(self, model_name: str | None) -> Model:
         api, name = split_api_prefix(model_name or "")
         if "/" not in name:
-            return self._openai.get_model(model_name)
+            return self.openai_provider.get_model(model_name)
         prefix, _, rest = name.partition("/")
         api_prefix = f"{api}:" if api else ""
-        return self._provider(prefix.lower(), model_name or "").get_model(api_prefix + rest)
+        mapped = self.provider_map.get_provider(prefix) if self.provider_map else None
+        provider = mapped or self._provider(prefix.lower(), model_name or "")
+        return provider.get_model(api_prefix + rest)
 
     async def aclose(self) -> None:
         """Closes every client this provider created (not those of providers passed in)."""
@@ -262,7 +338,7 @@ class MultiProvider(ModelProvider):
 
     def _provider(self, prefix: str, model_name: str) -> ModelProvider:
         if prefix == "openai":
-            return self._openai
+            return self.openai_provider
         if prefix not in self._providers:
             provider = self._provider_from_env(prefix, model_name)
             self._built.append(provider)

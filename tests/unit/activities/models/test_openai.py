@@ -17,10 +17,17 @@ from temporalio.exceptions import ApplicationError
 from activities.models.errors import model_error_to_application_error, retry_after
 from activities.models.openai_chat import OpenAIChatCompletionsModel, items_to_messages
 from activities.models.openai_responses import FAKE_RESPONSES_ID, OpenAIResponsesModel
-from activities.models.provider import MissingAPIKeyError, MultiProvider, OpenAIProvider
+from activities.models.provider import (
+    MissingAPIKeyError,
+    MultiProvider,
+    MultiProviderMap,
+    OpenAIProvider,
+)
 from durable_agents.exceptions import ModelBehaviorError, UserError
 from durable_agents.model_settings import ModelSettings, Reasoning
 from durable_agents.models import (
+    Model,
+    ModelProvider,
     ModelRequest,
     ModelResponse,
     OutputSchema,
@@ -28,6 +35,7 @@ from durable_agents.models import (
     TResponseStreamEvent,
     streamed_response,
 )
+from durable_agents.testing import ScriptedModel
 from tests.support.fake_openai import (
     FakeOpenAIServer,
     RecordedRequest,
@@ -1054,7 +1062,7 @@ async def test_set_default_openai_client_is_the_client_used(
         assert str(client.base_url) == str(given.base_url)
         assert client.max_retries == 0 and client.timeout == 300 and given.max_retries == 2
         assert provider.get_model("chat:gpt-4o")._client is client  # type: ignore[attr-defined]
-        assert provider._openai.base_url == str(given.base_url)  # type: ignore[attr-defined]
+        assert provider.openai_provider.base_url == str(given.base_url)  # type: ignore[attr-defined]
 
         # Providers configured for another prefix keep their own endpoint.
         env = env_for(fake, DURABLE_AGENTS_PROVIDER_OLLAMA_BASE_URL=fake.base_url)
@@ -1064,6 +1072,111 @@ async def test_set_default_openai_client_is_the_client_used(
         await provider.aclose()
         assert not given.is_closed()  # its pool is the program's
         await given.close()
+
+
+async def test_openai_provider_takes_the_reference_arguments(
+    fake: FakeOpenAIServer, program_defaults: Any
+):
+    """`api_key`, `base_url`, `organization`, `project`, `use_responses`, `openai_client`:
+    each reaches the call. Given here, they come before the environment and the program's
+    defaults (its client included)."""
+    program_defaults.set_default_openai_client(
+        AsyncOpenAI(api_key="x", base_url="http://x.invalid")
+    )
+    program_defaults.set_default_openai_api("responses")
+    provider = OpenAIProvider(
+        api_key="sk-arg-key-0123456789",
+        base_url=fake.base_url,
+        organization="org-arg",
+        project="proj-arg",
+        use_responses=False,
+        env={"OPENAI_API_KEY": SECRET, "DURABLE_AGENTS_OPENAI_API": "responses"},
+    )
+    model = provider.get_model("gpt-4o")
+    assert isinstance(model, OpenAIChatCompletionsModel)
+    fake.enqueue(text_reply("hi"))
+    await model.get_response(HI)
+    headers = fake.last_request.headers
+    assert fake.last_request.path == "/v1/chat/completions"
+    assert headers["authorization"] == "Bearer sk-arg-key-0123456789"
+    assert (headers["openai-organization"], headers["openai-project"]) == ("org-arg", "proj-arg")
+    await provider.aclose()
+
+    env = env_for(fake, DURABLE_AGENTS_OPENAI_API="chat")
+    assert isinstance(
+        OpenAIProvider(use_responses=True, env=env).get_model("gpt-4.1"), OpenAIResponsesModel
+    )
+    with pytest.raises(UserError, match="contradicts"):
+        OpenAIProvider(use_responses=True, api="chat")
+
+    given = AsyncOpenAI(api_key="sk-given-0123456789", base_url=fake.base_url)
+    with_client = OpenAIProvider(openai_client=given, env={})
+    fake.enqueue(text_reply("hi"))
+    await with_client.get_model("gpt-4.1").get_response(HI)
+    assert fake.last_request.headers["authorization"] == "Bearer sk-given-0123456789"
+    assert with_client.client().max_retries == 0 and with_client.client().timeout == 300
+    with pytest.raises(UserError, match="Don't provide api_key or base_url"):
+        OpenAIProvider(openai_client=given, api_key="k")
+    await given.close()
+
+
+async def test_multi_provider_takes_the_reference_arguments(
+    fake: FakeOpenAIServer, providers: Any, program_defaults: Any
+):
+    provider = MultiProvider(
+        openai_api_key="sk-multi-0123456789",
+        openai_base_url=fake.base_url,
+        openai_organization="org-m",
+        openai_project="proj-m",
+        openai_use_responses=False,
+        env={},
+    )
+    model = provider.get_model("openai/gpt-4o")
+    assert isinstance(model, OpenAIChatCompletionsModel) and model.model == "gpt-4o"
+    fake.enqueue(text_reply("hi"))
+    await model.get_response(HI)
+    headers = fake.last_request.headers
+    assert headers["authorization"] == "Bearer sk-multi-0123456789"
+    assert (headers["openai-organization"], headers["openai-project"]) == ("org-m", "proj-m")
+    assert isinstance(provider.openai_provider, OpenAIProvider)
+    await provider.aclose()
+
+    given = AsyncOpenAI(api_key="sk-multi-client-0123456789", base_url=fake.base_url)
+    fake.enqueue(text_reply("hi"))
+    await MultiProvider(openai_client=given, env={}).get_model("gpt-4.1").get_response(HI)
+    assert fake.last_request.headers["authorization"] == "Bearer sk-multi-client-0123456789"
+    await given.close()
+
+    with pytest.raises(UserError, match="openai_api_key"):
+        MultiProvider(openai_provider=OpenAIProvider(env={}), openai_api_key="k")
+
+
+def test_multi_provider_map_comes_first(fake: FakeOpenAIServer):
+    class Named(ModelProvider):
+        def __init__(self, label: str) -> None:
+            self.label, self.asked = label, []
+
+        def get_model(self, model_name: str | None) -> Model:
+            self.asked.append(model_name)
+            return ScriptedModel([self.label])
+
+    mine, theirs = Named("mine"), Named("theirs")
+    provider_map = MultiProviderMap()
+    provider_map.add_provider("custom", mine)
+    provider = MultiProvider(provider_map=provider_map, env=env_for(fake))
+    provider.get_model("custom/some/model")
+    assert mine.asked == ["some/model"] and provider_map.has_prefix("custom")
+
+    provider_map.add_provider("openai", theirs)  # after the fact, and over the OpenAI prefix
+    provider.get_model("openai/gpt-4.1")
+    assert theirs.asked == ["gpt-4.1"]
+    assert isinstance(provider.get_model("gpt-4.1"), OpenAIResponsesModel)  # no prefix: OpenAI
+    assert provider_map.get_mapping() == {"custom": mine, "openai": theirs}
+    provider_map.remove_provider("openai")
+    provider_map.set_mapping({})
+    assert provider_map.get_provider("custom") is None
+    with pytest.raises(UserError, match="DURABLE_AGENTS_PROVIDER_CUSTOM_BASE_URL"):
+        provider.get_model("custom/some/model")
 
 
 # --- the fake server itself ---------------------------------------------------------------------
