@@ -126,7 +126,10 @@ class ToolActivities(ActivityFamily):
                         type="tool_call_output_item",
                         agent_name=agent.name,
                         raw_item=ItemHelpers.tool_call_output_item(
-                            r.call_id, ItemHelpers.stringify_tool_output(r.output)
+                            r.call_id,
+                            ItemHelpers.stringify_tool_output(r.output)
+                            if r.output_text is None
+                            else r.output_text,
                         ),
                         output=r.output,
                     ),

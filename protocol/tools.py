@@ -40,6 +40,9 @@ class ToolResultData(BaseModel):
     tool_name: str
     call_id: str
     output: Any = None
+    output_text: str | None = None
+    """The output's text as the run recorded it (`ToolCallOutput.output_text`); None in inputs
+    recorded before it was sent, which rebuild it from `output`."""
 
 
 class ToolsToFinalOutputInput(BaseModel):

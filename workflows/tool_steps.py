@@ -60,7 +60,12 @@ async def custom_decision(
         ToolsToFinalOutputInput(
             scope=scope,
             results=[
-                ToolResultData(tool_name=c["name"], call_id=c.get("call_id", ""), output=o.output)
+                ToolResultData(
+                    tool_name=c["name"],
+                    call_id=c.get("call_id", ""),
+                    output=o.output,
+                    output_text=o.output_text,
+                )
                 for c, o in results
             ],
         )

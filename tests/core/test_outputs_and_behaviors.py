@@ -186,6 +186,38 @@ async def test_custom_tool_use_behavior_gets_the_reference_function_tool_results
     assert outputs == [seen["raw_item"] for seen in result.final_output]
 
 
+@function_tool
+def weather(city: str) -> Weather:
+    """The weather in a city, as a structured value."""
+    return Weather(city=city, temperature_c=21.5)
+
+
+async def test_custom_tool_use_behavior_sees_the_tool_output_text_the_run_recorded(harness_for):
+    """A tool returning a pydantic model: its text is the model's own JSON, and the behaviour's
+    `run_item` carries that text, not one rebuilt from the JSON value."""
+
+    def decide(ctx: RunContextWrapper, results) -> ToolsToFinalOutputResult:
+        item = results[0].run_item
+        return ToolsToFinalOutputResult(
+            is_final_output=True, final_output=[item.raw_item, item.output]
+        )
+
+    agent = Agent(
+        name="a",
+        tools=[weather],
+        tool_use_behavior=decide,
+        output_type=list,
+        model=_tool_then_text(function_call("weather", {"city": "Oslo"}, call_id="c1")),
+    )
+    async with harness_for(AgentRegistry([agent])) as h:
+        result = await h.run("a", "go")
+    [recorded] = [i for i in result.new_items if i.type == "tool_call_output_item"]
+    seen_raw_item, seen_output = result.final_output
+    assert recorded.raw_item["output"] == '{"city":"Oslo","temperature_c":21.5}'
+    assert seen_raw_item == recorded.raw_item
+    assert seen_output == recorded.output == {"city": "Oslo", "temperature_c": 21.5}
+
+
 async def test_reset_tool_choice_after_tool_use(harness_for):
     calls = [function_call("lookup", {"city": "Rome"}, call_id="c1")]
     for reset, expected in ((True, None), (False, "required")):
