@@ -96,9 +96,15 @@ async def maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
-async def checked_call(what: str, call: Callable[[], Any], expected: type[T]) -> T:
-    """Runs user code, turning its exceptions and wrong return types into clear run failures."""
-    with user_code(what):
+async def checked_call(
+    what: str,
+    call: Callable[[], Any],
+    expected: type[T],
+    failing: AbstractContextManager[None] | None = None,
+) -> T:
+    """Runs user code, turning its exceptions and wrong return types into clear run failures;
+    `failing` turns the exceptions instead of `user_code(what)` (`tool_code` for a tool's)."""
+    with failing or user_code(what):
         output = await maybe_await(call())
     if not isinstance(output, expected):
         raise agents_error(

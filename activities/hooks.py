@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from durable_agents.agent import Agent
@@ -19,9 +20,10 @@ async def call_hooks(
     event: str,
     run_hook: Callable[[RunHooksBase[Any]], Awaitable[None]],
     agent_hook: Callable[[AgentHooksBase[Any]], Awaitable[None]],
+    failing: AbstractContextManager[None] | None = None,
 ) -> None:
     """The run's and the agent's hooks for `event`, concurrently, as the reference calls them;
-    either raising ends the run as "<event> hook raised ..."."""
+    either raising ends the run as "<event> hook raised ...", or as `failing` turns it."""
     calls = []
     if registry.hooks is not None:
         calls.append(run_hook(registry.hooks))
@@ -29,5 +31,5 @@ async def call_hooks(
         calls.append(agent_hook(agent.hooks))
     if not calls:
         return
-    with user_code(f"{event} hook"):
+    with failing or user_code(f"{event} hook"):
         await asyncio.gather(*calls)

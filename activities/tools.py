@@ -43,7 +43,8 @@ class ToolActivities(ActivityFamily):
     async def call_tool(self, inp: ToolCallInput) -> ToolCallOutput:
         """Input guardrails, the tool, output guardrails. A guardrail that rejects the call
         makes its message the output; one that raises returns the tripwire for the workflow
-        to end the run with."""
+        to end the run with. As in the reference, an exception from the tool, its guardrails
+        or the tool start/end hooks ends the run as `UserError("Error running tool ...")`."""
         deps, scope = self.deps, inp.scope
         agent = deps.agent(scope.agent_name)
         with agents_errors():
@@ -81,6 +82,7 @@ class ToolActivities(ActivityFamily):
             "tool start",
             lambda h: h.on_tool_start(ctx, agent, tool),
             lambda h: h.on_tool_start(ctx, agent, tool),
+            tool_code(tool.name),
         )
         with tool_code(tool.name):
             value = await tool.on_invoke_tool(ctx, inp.arguments)
@@ -103,6 +105,7 @@ class ToolActivities(ActivityFamily):
             "tool end",
             lambda h: h.on_tool_end(ctx, agent, tool, value),
             lambda h: h.on_tool_end(ctx, agent, tool, value),
+            tool_code(tool.name),
         )
 
         out.output = jsonable(value)
@@ -157,7 +160,10 @@ async def _objection(
     for guardrail in guardrails or []:
         what = f"tool guardrail {guardrail.get_name()!r}"
         output = await checked_call(
-            what, lambda g=guardrail: g.run(data), ToolGuardrailFunctionOutput
+            what,
+            lambda g=guardrail: g.run(data),
+            ToolGuardrailFunctionOutput,
+            tool_code(tool_name),
         )
         checked = ToolGuardrailResult(
             guardrail_name=guardrail.get_name(), tool_name=tool_name, output=output

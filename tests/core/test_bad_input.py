@@ -13,10 +13,14 @@ from temporalio.exceptions import ApplicationError
 from client.failures import run_exception
 from durable_agents import (
     Agent,
+    AgentHooks,
     AgentRegistry,
+    RunHooks,
     UserError,
     function_tool,
     input_guardrail,
+    tool_input_guardrail,
+    tool_output_guardrail,
 )
 from durable_agents.items import function_call
 from durable_agents.testing import ScriptedModel
@@ -100,6 +104,84 @@ async def test_a_tool_without_failure_function_fails_the_run_once_with_user_erro
     assert type(raised) is UserError
     assert str(raised) == "Error running tool strict_divide: division by zero"
     assert raised.run_data is not None and raised.run_data.new_items[0].type == "tool_call_item"
+
+
+@tool_input_guardrail
+def broken_input_check(data):
+    raise RuntimeError("input check down")
+
+
+@tool_output_guardrail
+def broken_output_check(data):
+    raise RuntimeError("output check down")
+
+
+@function_tool(tool_input_guardrails=[broken_input_check])
+def guarded_in(x: int) -> int:
+    """Echo x."""
+    return x
+
+
+@function_tool(tool_output_guardrails=[broken_output_check])
+def guarded_out(x: int) -> int:
+    """Echo x."""
+    return x
+
+
+class BrokenRunHooks(RunHooks):
+    def __init__(self, event: str) -> None:
+        self.event = event
+
+    async def on_tool_start(self, context, agent, tool) -> None:
+        if self.event == "start":
+            raise RuntimeError("run hook down")
+
+    async def on_tool_end(self, context, agent, tool, result) -> None:
+        if self.event == "end":
+            raise RuntimeError("run hook down")
+
+
+class BrokenAgentHooks(AgentHooks):
+    def __init__(self, event: str) -> None:
+        self.event = event
+
+    async def on_tool_start(self, context, agent, tool) -> None:
+        if self.event == "start":
+            raise RuntimeError("agent hook down")
+
+    async def on_tool_end(self, context, agent, tool, result) -> None:
+        if self.event == "end":
+            raise RuntimeError("agent hook down")
+
+
+@pytest.mark.parametrize(
+    ("tool", "run_hooks", "agent_hooks", "message"),
+    [
+        (guarded_in, None, None, "Error running tool guarded_in: input check down"),
+        (guarded_out, None, None, "Error running tool guarded_out: output check down"),
+        (divide, BrokenRunHooks("start"), None, "Error running tool divide: run hook down"),
+        (divide, BrokenRunHooks("end"), None, "Error running tool divide: run hook down"),
+        (divide, None, BrokenAgentHooks("start"), "Error running tool divide: agent hook down"),
+        (divide, None, BrokenAgentHooks("end"), "Error running tool divide: agent hook down"),
+    ],
+    ids=["input-guardrail", "output-guardrail", "run-start", "run-end", "agent-start", "agent-end"],
+)
+async def test_a_tool_guardrail_or_tool_hook_that_raises_is_a_user_error(
+    harness_for, tool, run_hooks, agent_hooks, message
+):
+    """As the reference (0.6.8): the tool's guardrails and its start/end hooks run with the
+    tool, and what they raise is `UserError("Error running tool NAME: ERROR")`."""
+    arguments = {"a": 4, "b": 2} if tool is divide else {"x": 1}
+    model = ScriptedModel([[function_call(tool.name, arguments, call_id="c1")]])
+    agent = Agent(name="a", tools=[tool], hooks=agent_hooks, model=model)
+    async with harness_for(AgentRegistry([agent], hooks=run_hooks)) as h:
+        with pytest.raises(WorkflowFailureError) as info:
+            await asyncio.wait_for(h.run("a", "hi"), 20)
+    error = info.value.cause
+    assert isinstance(error, ApplicationError) and error.non_retryable
+    assert (error.type, error.message) == ("UserError", message)
+    raised = run_exception(info.value)
+    assert type(raised) is UserError and str(raised) == message
 
 
 async def test_bad_arguments_to_a_tool_without_failure_function_are_model_behavior_errors(
