@@ -2,12 +2,17 @@
 prefix (`ollama/llama3`) go to the provider of that name.
 
 Providers run on the worker, in activities, so the class lives in `activities.models.provider`;
-it is loaded on first use (see `durable_agents._lazy`). Its arguments are this project's (see
-its docstring), not all of the reference's.
+it is loaded on first use (see `durable_agents._lazy`). It takes the reference's arguments.
 """
 
 from .._lazy import loaded_on_use
 
-__all__ = ["MultiProvider"]  # noqa: F822 (loaded on use)
+__all__ = ["MultiProvider", "MultiProviderMap"]  # noqa: F822 (loaded on use)
 
-__getattr__ = loaded_on_use(__name__, {"MultiProvider": "activities.models.provider"})
+__getattr__ = loaded_on_use(
+    __name__,
+    {
+        "MultiProvider": "activities.models.provider",
+        "MultiProviderMap": "activities.models.provider",
+    },
+)

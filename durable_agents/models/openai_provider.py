@@ -1,8 +1,7 @@
 """`OpenAIProvider` at the reference's path (`agents.models.openai_provider`).
 
 Providers run on the worker, in activities, so the class lives in `activities.models.provider`;
-it is loaded on first use (see `durable_agents._lazy`). Its arguments are this project's (see
-its docstring), not all of the reference's.
+it is loaded on first use (see `durable_agents._lazy`). It takes the reference's arguments.
 """
 
 from .._lazy import loaded_on_use

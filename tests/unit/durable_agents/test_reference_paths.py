@@ -136,13 +136,14 @@ assert not [m for m in sys.modules if m.split(".")[0] in ("runner", "activities"
 from durable_agents.run import Runner
 from durable_agents.result import RunResultStreaming
 from durable_agents.models.openai_provider import OpenAIProvider
-from durable_agents.models.multi_provider import MultiProvider
+from durable_agents.models.multi_provider import MultiProvider, MultiProviderMap
 from durable_agents.models.openai_responses import OpenAIResponsesModel
 from durable_agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 import durable_agents
 assert Runner is durable_agents.Runner and RunResultStreaming is durable_agents.RunResultStreaming
 assert OpenAIProvider is durable_agents.OpenAIProvider
 assert issubclass(MultiProvider, durable_agents.ModelProvider)
+assert MultiProviderMap().get_mapping() == {}
 assert issubclass(OpenAIResponsesModel, durable_agents.Model)
 assert issubclass(OpenAIChatCompletionsModel, durable_agents.Model)
 """
