@@ -62,6 +62,24 @@ def _serving(
     )
 
 
+def _prepared(
+    starting_agent: Any,
+    *,
+    context: Any,
+    hooks: RunHooksBase[Any] | None,
+    session: Session | None,
+    run_config: RunConfig | None,
+    **arguments: Any,
+) -> tuple[AgentRegistry, runs.Serving, dict[str, Any]]:
+    """The run's agent graph, who serves it, and what its start takes: the run's own
+    `arguments` (max_turns...) and what `_serving` says it carries."""
+    _check(starting_agent)
+    registry, serving, carried = _serving(
+        starting_agent, context=context, hooks=hooks, session=session, run_config=run_config
+    )
+    return registry, serving, {**arguments, **carried}
+
+
 class Runner:
     @classmethod
     async def run(
@@ -80,9 +98,16 @@ class Runner:
         run_id: str | None = None,
     ) -> RunResult:
         """Runs the agent to a final output, as the reference's `Runner.run` does."""
-        _check(starting_agent)
-        registry, serving, carried = _serving(
-            starting_agent, context=context, hooks=hooks, session=session, run_config=run_config
+        registry, serving, start = _prepared(
+            starting_agent,
+            context=context,
+            hooks=hooks,
+            session=session,
+            run_config=run_config,
+            max_turns=max_turns,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
         )
         return await runs.run(
             serving,
@@ -92,11 +117,7 @@ class Runner:
             program_context=context,
             session=session,
             run_id=run_id,
-            max_turns=max_turns,
-            previous_response_id=previous_response_id,
-            auto_previous_response_id=auto_previous_response_id,
-            conversation_id=conversation_id,
-            **carried,
+            **start,
         )
 
     @classmethod
@@ -117,10 +138,17 @@ class Runner:
     ) -> RunResultStreaming:
         """Starts the run and returns at once, as the reference's does (so it is called with an
         event loop running); `stream_events()` follows the run, token deltas included."""
-        _check(starting_agent)
         asyncio.get_running_loop()
-        registry, serving, carried = _serving(
-            starting_agent, context=context, hooks=hooks, session=session, run_config=run_config
+        registry, serving, start = _prepared(
+            starting_agent,
+            context=context,
+            hooks=hooks,
+            session=session,
+            run_config=run_config,
+            max_turns=max_turns,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
         )
         return runs.streamed(
             serving,
@@ -130,11 +158,7 @@ class Runner:
             context_wrapper=RunContextWrapper(context),
             session=session,
             run_id=run_id,
-            max_turns=max_turns,
-            previous_response_id=previous_response_id,
-            auto_previous_response_id=auto_previous_response_id,
-            conversation_id=conversation_id,
-            **carried,
+            **start,
         )
 
     @classmethod
